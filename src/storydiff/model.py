@@ -101,7 +101,7 @@ class Interval:
         return f"{left}{lo}, {hi}{right}"
 
 
-QuantityKind = Literal["count", "duration", "money", "percent", "fraction", "other"]
+QuantityKind = Literal["count", "duration", "money", "percent", "fraction", "ordinal", "other"]
 
 
 @dataclass(frozen=True)
