@@ -209,6 +209,7 @@ class Report:
     articles: tuple[Article, ...]
     verdicts: tuple[Verdict, ...]
     versions: dict = field(default_factory=dict, hash=False, compare=False)
+    skipped: tuple[dict, ...] = ()  # inputs that could not be read: {"source", "reason"}
     schema_version: str = SCHEMA_VERSION
 
     def by_label(self, label: Label) -> list[Verdict]:

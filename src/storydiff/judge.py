@@ -1,0 +1,328 @@
+"""Verdicts for two articles' aligned claims: agree, conflict, compatible, only in one, unclear.
+
+Rules, in order of how specific the evidence is:
+1. quotes: the same quotation in both (by words matched in order) agrees, or
+   conflicts on wording (with a word diff) or on who said it;
+2. figures: quantities with the same unit whose claims align and whose
+   surrounding words say the same thing are paired one-to-one; their hedged
+   intervals decide: equal agrees, overlapping is compatible, disjoint conflicts
+   with a severity from the size of the gap;
+3. times: aligned claims naming different dates, days or clock times conflict;
+4. statements: aligned claims agree (or are unclear when only loosely related),
+   and conflict when one negates the other;
+5. whatever has no counterpart is only in its source.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+from .align import ScoreMatrix
+from .model import Article, Claim, Evidence, Quantity, Quote, Span, Verdict, relative_gap
+from .nlp.quotes import is_named_speaker
+from .nlp.times import same_time
+from .nlp.wording import word_diff
+from .settings import Settings
+
+STAGE_VERSION = "storydiff.judge.rules.v1"
+
+QUOTE_MATCH = 0.7  # share of the shorter quote's words found in order in the other
+FIGURE_PAIR_MIN = 0.55  # combined claim + context similarity for two figures to be about one thing
+CONTEXT_MIN = 0.45
+CLAIM_MIN_FOR_FIGURES = 0.3
+AGREE_SCORE = 0.66
+NEGATION_SCORE = 0.72
+TIME_SCORE = 0.62
+
+
+@dataclass
+class PairContext:
+    left_article: Article
+    right_article: Article
+    left: list[Claim]
+    right: list[Claim]
+    matrix: ScoreMatrix
+    context_vecs: dict[tuple[str, int], np.ndarray]
+    settings: Settings
+
+
+def evidence(claim: Claim, highlights=()) -> Evidence:
+    return Evidence(claim.article_id, claim.id, claim.text, claim.start, tuple(highlights))
+
+
+# ---------------------------------------------------------------- quotes
+
+def _speaker_key(speaker: str | None) -> str | None:
+    if not is_named_speaker(speaker):
+        return None
+    return re.sub(r"[’']s$", "", speaker.split()[-1]).lower()
+
+
+def judge_quotes(ctx: PairContext, used: set) -> list[Verdict]:
+    verdicts = []
+    pairs = []
+    for a in ctx.left:
+        for qa_index, qa in enumerate(a.quotes):
+            for b in ctx.right:
+                for qb_index, qb in enumerate(b.quotes):
+                    similarity, a_changed, b_changed, ops = word_diff(qa.text, qb.text, qa.start, qb.start)
+                    if similarity >= QUOTE_MATCH and min(len(qa.text.split()), len(qb.text.split())) >= 3:
+                        pairs.append((similarity, a, qa, b, qb, a_changed, b_changed, ops))
+    pairs.sort(key=lambda p: -p[0])
+    taken: set = set()
+    for similarity, a, qa, b, qb, a_changed, b_changed, ops in pairs:
+        if (a.id, qa.start) in taken or (b.id, qb.start) in taken:
+            continue
+        taken |= {(a.id, qa.start), (b.id, qb.start)}
+        used |= {a.id, b.id}
+        verdicts.append(_quote_verdict(ctx, similarity, a, qa, b, qb, a_changed, b_changed, ops))
+    return verdicts
+
+
+def _quote_verdict(ctx, similarity, a, qa: Quote, b, qb: Quote, a_changed, b_changed, ops) -> Verdict:
+    sa, sb = _speaker_key(qa.speaker), _speaker_key(qb.speaker)
+    detail = {"left_speaker": qa.speaker, "right_speaker": qb.speaker, "diff": ops}
+    la, lb = ctx.left_article.label, ctx.right_article.label
+    if sa and sb and sa != sb:
+        return Verdict(
+            "conflict", f"the same words are attributed to {qa.speaker} by {la} and to {qb.speaker} by {lb}",
+            round(0.6 + 0.3 * similarity, 3),
+            (evidence(a, [Span(qa.start, qa.end)]), evidence(b, [Span(qb.start, qb.end)])),
+            conflict_kind="attribution", severity=0.8, detail=detail,
+        )
+    if a_changed or b_changed:
+        changes = "; ".join(f"“{op['left']}” → “{op['right']}”" for op in ops[:3])
+        return Verdict(
+            "conflict", f"the quote is worded differently: {changes}",
+            round(min(0.95, 0.5 + 0.5 * similarity), 3),
+            (evidence(a, a_changed), evidence(b, b_changed)),
+            conflict_kind="quote_wording", severity=round(1 - similarity, 3), detail=detail,
+        )
+    return Verdict(
+        "agree", "the same quotation, word for word" + (f", from {qa.speaker}" if is_named_speaker(qa.speaker) else ""),
+        round(0.7 + 0.3 * similarity, 3),
+        (evidence(a, [Span(qa.start, qa.end)]), evidence(b, [Span(qb.start, qb.end)])),
+        detail=detail,
+    )
+
+
+# ---------------------------------------------------------------- figures
+
+_UNIT_WORDS = {"minute": "min"}
+
+
+def describe(q: Quantity) -> str:
+    """'just over an hour (60–75 min)' — the phrase with the range it was read as."""
+    iv = q.interval
+    if q.kind == "duration":
+        def fmt(v):
+            if v is None:
+                return None
+            return f"{v / 60:g} h" if v >= 120 and v % 30 == 0 else f"{v:g} min"
+    else:
+        def fmt(v):
+            if v is None:
+                return None
+            return f"{v:,.0f}" if abs(v) >= 100 else f"{v:g}"
+    lo, hi = fmt(iv.low), fmt(iv.high)
+    if lo == hi:
+        rng = lo
+    elif hi is None:
+        rng = f"{'more than' if iv.low_open else 'at least'} {lo}"
+    elif lo is None or iv.low == 0 and not iv.low_open and q.hedge:
+        rng = f"{'under' if iv.high_open else 'up to'} {hi}"
+    else:
+        rng = f"{lo}–{hi}"
+    return f"“{q.text}” ({rng})"
+
+
+def _same_measure(a: Quantity, b: Quantity) -> bool:
+    return a.kind == b.kind and a.unit == b.unit and a.kind != "ordinal" or (
+        a.kind == b.kind == "ordinal"
+    )
+
+
+def _subject(q: Quantity) -> str:
+    words = [w for w in (q.predicate, q.thing) if w]
+    return " ".join(words)
+
+
+def judge_figures(ctx: PairContext, used: set) -> list[Verdict]:
+    candidates = []
+    for i, a in enumerate(ctx.left):
+        for j, b in enumerate(ctx.right):
+            claim_score = float(ctx.matrix.score[i, j])
+            if claim_score < CLAIM_MIN_FOR_FIGURES:
+                continue
+            for ia, qa in enumerate(a.quantities):
+                for ib, qb in enumerate(b.quantities):
+                    if not _same_measure(qa, qb):
+                        continue
+                    context = float(ctx.context_vecs[(a.id, ia)] @ ctx.context_vecs[(b.id, ib)])
+                    if context < CONTEXT_MIN:
+                        continue
+                    pair_score = 0.5 * claim_score + 0.5 * context
+                    if pair_score >= FIGURE_PAIR_MIN:
+                        candidates.append((pair_score, a, ia, qa, b, ib, qb))
+    candidates.sort(key=lambda c: -c[0])
+    taken: set = set()
+    verdicts = []
+    for pair_score, a, ia, qa, b, ib, qb in candidates:
+        if (a.id, ia) in taken or (b.id, ib) in taken:
+            continue
+        taken |= {(a.id, ia), (b.id, ib)}
+        used |= {a.id, b.id}
+        verdicts.append(_figure_verdict(ctx, pair_score, a, qa, b, qb))
+    verdicts += _unpaired_figures(ctx, taken, used)
+    return verdicts
+
+
+def _figure_verdict(ctx, pair_score: float, a: Claim, qa: Quantity, b: Claim, qb: Quantity) -> Verdict:
+    ev = (evidence(a, [Span(qa.start, qa.end)]), evidence(b, [Span(qb.start, qb.end)]))
+    detail = {"left": _quantity_detail(qa), "right": _quantity_detail(qb)}
+    about = _subject(qa) or _subject(qb)
+    about = f" ({about})" if about else ""
+    la, lb = ctx.left_article.label, ctx.right_article.label
+    if qa.interval.overlaps(qb.interval):
+        if qa.interval == qb.interval:
+            return Verdict("agree", f"both report {describe(qa)}{about}", round(pair_score, 3), ev, detail=detail)
+        return Verdict(
+            "compatible", f"{describe(qa)} and {describe(qb)} can both be true{about}",
+            round(pair_score, 3), ev, detail=detail,
+        )
+    gap = relative_gap(qa.interval, qb.interval)
+    severity = round(min(1.0, 0.1 + gap / 0.2), 3)
+    kind = "duration" if qa.kind == "duration" else "figure"
+    return Verdict(
+        "conflict", f"{la} says {describe(qa)}, {lb} says {describe(qb)}{about}: the ranges do not overlap",
+        round(pair_score, 3), ev, conflict_kind=kind, severity=severity, detail=detail,
+    )
+
+
+def _quantity_detail(q: Quantity) -> dict:
+    iv = q.interval
+    return {
+        "text": q.text, "value": q.value, "unit": q.unit, "kind": q.kind, "hedge": q.hedge,
+        "thing": q.thing, "predicate": q.predicate,
+        "interval": {"low": iv.low, "high": iv.high, "low_open": iv.low_open, "high_open": iv.high_open},
+    }
+
+
+def _unpaired_figures(ctx, taken: set, used: set) -> list[Verdict]:
+    """Figures inside claims that otherwise have a counterpart: say they are one-sided.
+
+    A claim with no counterpart at all is reported whole by `judge_unique`.
+    """
+    verdicts = []
+    for claims, matrix, article in ((ctx.left, ctx.matrix.score, ctx.left_article),
+                                    (ctx.right, ctx.matrix.score.T, ctx.right_article)):
+        min_score = ctx.settings.get("align", "min_score")
+        for i, claim in enumerate(claims):
+            has_counterpart = matrix.shape[1] and matrix[i].max() >= min_score
+            if not has_counterpart:
+                continue
+            for iq, q in enumerate(claim.quantities):
+                if (claim.id, iq) in taken or q.kind == "ordinal":
+                    continue
+                about = f" ({_subject(q)})" if _subject(q) else ""
+                verdicts.append(Verdict(
+                    "only_in", f"figure reported only by {article.label}: {describe(q)}{about}",
+                    0.6, (evidence(claim, [Span(q.start, q.end)]),), only_in=article.id,
+                    detail={"figure": _quantity_detail(q)},
+                ))
+    return verdicts
+
+
+# ---------------------------------------------------------------- times, statements
+
+def judge_times(ctx: PairContext, used_pairs: set) -> list[Verdict]:
+    verdicts = []
+    for i, a in enumerate(ctx.left):
+        for j, b in enumerate(ctx.right):
+            if ctx.matrix.score[i, j] < TIME_SCORE or not a.times or not b.times:
+                continue
+            for kind in ("date", "weekday", "time"):
+                ta = [t for t in a.times if t.kind == kind]
+                tb = [t for t in b.times if t.kind == kind]
+                comparable = [(x, y, same_time(x, y)) for x in ta for y in tb]
+                comparable = [c for c in comparable if c[2] is not None]
+                if comparable and not any(same for _, _, same in comparable):
+                    x, y, _ = comparable[0]
+                    used_pairs.add((a.id, b.id))
+                    verdicts.append(Verdict(
+                        "conflict", f"{ctx.left_article.label} says “{x.text}”, {ctx.right_article.label} says “{y.text}”",
+                        round(float(ctx.matrix.score[i, j]), 3),
+                        (evidence(a, [Span(x.start, x.end)]), evidence(b, [Span(y.start, y.end)])),
+                        conflict_kind="time", severity=0.6, detail={"left": x.value, "right": y.value},
+                    ))
+    return verdicts
+
+
+def judge_statements(ctx: PairContext, covered: set, used: set, used_pairs: set) -> list[Verdict]:
+    """Best counterparts, both ways, not already judged on a quote, figure or time."""
+    min_score = ctx.settings.get("align", "min_score")
+    score = ctx.matrix.score
+    pairs: set[tuple[int, int]] = set()
+    for i in range(len(ctx.left)):
+        if len(ctx.right):
+            j = int(np.argmax(score[i]))
+            if score[i, j] >= min_score:
+                pairs.add((i, j))
+    for j in range(len(ctx.right)):
+        if len(ctx.left):
+            i = int(np.argmax(score[:, j]))
+            if score[i, j] >= min_score:
+                pairs.add((i, j))
+    verdicts = []
+    for i, j in sorted(pairs):
+        a, b = ctx.left[i], ctx.right[j]
+        s = float(score[i, j])
+        used |= {a.id, b.id}
+        if (a.id, b.id) in used_pairs:
+            continue
+        ev = (evidence(a), evidence(b))
+        if a.negated != b.negated and s >= NEGATION_SCORE:
+            negated = ctx.left_article.label if a.negated else ctx.right_article.label
+            verdicts.append(Verdict(
+                "conflict", f"the statements match but {negated} negates it", round(s * 0.8, 3), ev,
+                conflict_kind="negation", severity=0.7,
+            ))
+        elif a.id in covered and b.id in covered:
+            continue  # already judged on its figures or quotes
+        elif s >= AGREE_SCORE:
+            verdicts.append(Verdict("agree", "the same statement in other words", round(s, 3), ev))
+        else:
+            verdicts.append(Verdict("unclear", "related statements; too different to call", round(s, 3), ev))
+    return verdicts
+
+
+def judge_unique(article: Article, claims: list[Claim], best_scores: np.ndarray, used: set,
+                 settings: Settings) -> list[Verdict]:
+    """Claims with no counterpart in any other article."""
+    min_score = settings.get("align", "min_score")
+    verdicts = []
+    for claim, best in zip(claims, best_scores):
+        if claim.id in used or best >= min_score:
+            continue
+        highlights = [Span(q.start, q.end) for q in claim.quantities if q.kind != "ordinal"]
+        confidence = round(min(0.95, 0.5 + (min_score - float(best))), 3)
+        verdicts.append(Verdict(
+            "only_in", f"only {article.label} reports this", confidence, (evidence(claim, highlights),),
+            only_in=article.id,
+        ))
+    return verdicts
+
+
+def judge_pair(ctx: PairContext, used: set) -> list[Verdict]:
+    """All verdicts between two articles; `used` collects claim ids that found a counterpart."""
+    covered: set = set()
+    verdicts = judge_quotes(ctx, covered)
+    verdicts += judge_figures(ctx, covered)
+    used_pairs: set = set()
+    verdicts += judge_times(ctx, used_pairs)
+    verdicts += judge_statements(ctx, covered, used, used_pairs)
+    used |= {c for c in covered}
+    return verdicts

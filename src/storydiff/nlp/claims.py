@@ -1,0 +1,82 @@
+"""Article -> claims: one claim per sentence, with its typed parts.
+
+This is the pure core of the claim stage (`extract_claims`); it needs only
+the spaCy pipeline, so the same code runs in-process and in a batch worker.
+"""
+
+from __future__ import annotations
+
+from ..model import Article, Claim, Sentence
+from .language import load_nlp
+from .quantities import extract_quantities
+from .quotes import quotes_from_doc
+from .sentences import paragraphs, split_sentences
+from .times import extract_times
+
+STAGE_VERSION = "storydiff.claims.v1"
+
+_ENTITY_LABELS = {"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "EVENT", "LAW", "PRODUCT"}
+_MIN_WORDS = 4
+
+
+def normalise_entity(ent) -> str:
+    """'Benjamin Netanyahu' and 'Netanyahu's' both become 'netanyahu'."""
+    tokens = [t for t in ent if not t.is_punct and t.text.lower() not in ("'s", "’s", "the")]
+    if not tokens:
+        return ent.text.lower()
+    if ent.label_ == "PERSON":
+        return tokens[-1].text.lower()
+    return " ".join(t.text.lower() for t in tokens)
+
+
+def _is_claim(sentence: Sentence, span) -> bool:
+    words = [t for t in span if not t.is_punct]
+    has_verb = any(t.pos_ in ("VERB", "AUX") for t in span)
+    return len(words) >= _MIN_WORDS and (has_verb or len(words) >= 8)
+
+
+def extract_claims(article: Article, nlp=None) -> list[Claim]:
+    nlp = nlp or load_nlp()
+    paras = paragraphs(article.text)
+    docs = list(nlp.pipe([text for _, text in paras]))
+    docs_with_offsets = list(zip([offset for offset, _ in paras], docs))
+    sentences = split_sentences(docs_with_offsets)
+
+    quotes = [q for offset, doc in docs_with_offsets for q in quotes_from_doc(doc, offset)]
+    claims: list[Claim] = []
+    seen_texts: set[str] = set()
+    para_index = 0
+    for sentence in sentences:
+        # Find the paragraph doc holding this sentence.
+        while para_index + 1 < len(paras) and paras[para_index + 1][0] <= sentence.start:
+            para_index += 1
+        offset, doc = docs_with_offsets[para_index]
+        span = doc.char_span(sentence.start - offset, sentence.end - offset, alignment_mode="expand")
+        if span is None or not _is_claim(sentence, span) or sentence.text in seen_texts:
+            continue
+        seen_texts.add(sentence.text)
+        claims.append(_claim(article, sentence, span, quotes))
+    return claims
+
+
+def _claim(article: Article, sentence: Sentence, span, quotes) -> Claim:
+    quantities = tuple(extract_quantities(sentence.text, doc=span, offset=sentence.start))
+    own_quotes = tuple(q for q in quotes if sentence.start <= q.start < sentence.end)
+    times = tuple(extract_times(sentence.text, offset=sentence.start))
+    entities = tuple(dict.fromkeys(normalise_entity(e) for e in span.ents if e.label_ in _ENTITY_LABELS))
+    negated = any(t.dep_ == "neg" for t in span)
+    kind = "quote" if own_quotes else "quantity" if quantities else "time" if times else "statement"
+    return Claim(
+        id=f"{article.id}:{sentence.index}",
+        article_id=article.id,
+        sentence_index=sentence.index,
+        start=sentence.start,
+        end=sentence.end,
+        text=sentence.text,
+        kind=kind,
+        quantities=quantities,
+        quotes=own_quotes,
+        times=times,
+        entities=entities,
+        negated=negated,
+    )

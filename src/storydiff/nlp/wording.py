@@ -1,0 +1,74 @@
+"""Word-level comparison of two wordings, with article offsets for highlights."""
+
+from __future__ import annotations
+
+import re
+from difflib import SequenceMatcher
+
+from ..model import Span
+
+_TOKEN = re.compile(r"[\w’'-]+")
+
+
+def _norm(word: str) -> str:
+    # Typography is not wording: curly vs straight apostrophes, Hamas’s vs Hamas'.
+    w = word.lower().replace("’", "'")
+    return re.sub(r"'s?$", "", w)
+
+
+def tokens(text: str, offset: int = 0) -> list[tuple[str, int, int]]:
+    return [(_norm(m.group()), offset + m.start(), offset + m.end()) for m in _TOKEN.finditer(text)]
+
+
+def word_diff(a: str, b: str, a_offset: int = 0, b_offset: int = 0):
+    """Return (similarity, a_changed, b_changed, ops).
+
+    `similarity` is the share of the shorter wording matched in order, so a
+    partial quote inside a longer one scores 1. Changed spans are limited to
+    the stretch where the two wordings overlap.
+    """
+    ta, tb = tokens(a, a_offset), tokens(b, b_offset)
+    if not ta or not tb:
+        return 0.0, (), (), []
+    matcher = SequenceMatcher(a=[t[0] for t in ta], b=[t[0] for t in tb], autojunk=False)
+    blocks = [blk for blk in matcher.get_matching_blocks() if blk.size]
+    matched = sum(blk.size for blk in blocks)
+    similarity = matched / min(len(ta), len(tb))
+    if not blocks:
+        return 0.0, (), (), []
+    a_lo, a_hi = blocks[0].a, blocks[-1].a + blocks[-1].size
+    b_lo, b_hi = blocks[0].b, blocks[-1].b + blocks[-1].size
+    inner = SequenceMatcher(a=[t[0] for t in ta[a_lo:a_hi]], b=[t[0] for t in tb[b_lo:b_hi]], autojunk=False)
+    a_changed, b_changed, ops = [], [], []
+    for i1, i2, j1, j2 in _change_regions(inner.get_opcodes()):
+        tag = "replace" if i2 > i1 and j2 > j1 else "delete" if i2 > i1 else "insert"
+        if i2 > i1:
+            a_changed.append(Span(ta[a_lo + i1][1], ta[a_lo + i2 - 1][2]))
+        if j2 > j1:
+            b_changed.append(Span(tb[b_lo + j1][1], tb[b_lo + j2 - 1][2]))
+        ops.append({
+            "op": tag,
+            "left": " ".join(a[t[1] - a_offset : t[2] - a_offset] for t in ta[a_lo + i1 : a_lo + i2]),
+            "right": " ".join(b[t[1] - b_offset : t[2] - b_offset] for t in tb[b_lo + j1 : b_lo + j2]),
+        })
+    return similarity, tuple(a_changed), tuple(b_changed), ops
+
+
+def _change_regions(opcodes, max_gap: int = 1):
+    """Changed stretches, joining those split by a single equal word.
+
+    "We have still to" vs "We still have to" is one swap, "have still" ->
+    "still have", not an insertion and a deletion.
+    """
+    regions: list[list[int]] = []
+    last_equal = None
+    for tag, i1, i2, j1, j2 in opcodes:
+        if tag == "equal":
+            last_equal = (i2 - i1)
+            continue
+        if regions and last_equal is not None and last_equal <= max_gap:
+            regions[-1][1], regions[-1][3] = i2, j2
+        else:
+            regions.append([i1, i2, j1, j2])
+        last_equal = None
+    return [tuple(r) for r in regions]

@@ -1,0 +1,100 @@
+"""The compare pipeline: articles -> claims -> alignment -> verdicts -> Report."""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Iterable
+
+import numpy as np
+
+from . import align, judge
+from .backends.embedder import Embedder, get_embedder
+from .errors import InputError
+from .model import Article, Claim, Report
+from .nlp import claims as claims_stage
+from .nlp.language import SPACY_MODEL
+from .settings import Settings, load_settings
+
+_CONTEXT_WORDS = 6
+
+
+def quantity_context(claim: Claim, index: int) -> str:
+    """The words around a figure, without the figure: what it counts and what happened."""
+    q = claim.quantities[index]
+    before = claim.text[: q.start - claim.start].split()[-_CONTEXT_WORDS:]
+    after = claim.text[q.end - claim.start :].split()[:_CONTEXT_WORDS]
+    about = [w for w in (q.predicate, q.thing) if w]
+    return re.sub(r"\s+", " ", " ".join(about + before + after))
+
+
+def _embed_claims(embedder: Embedder, per_article: list[list[Claim]]):
+    texts, keys = [], []
+    for claims in per_article:
+        for claim in claims:
+            texts.append(claim.text)
+            keys.append(("claim", claim.id))
+            for i in range(len(claim.quantities)):
+                texts.append(quantity_context(claim, i))
+                keys.append(("quantity", (claim.id, i)))
+    vectors = embedder.encode(texts) if texts else np.zeros((0, 384), dtype=np.float32)
+    claim_vecs, context_vecs = {}, {}
+    for (kind, key), vec in zip(keys, vectors):
+        (claim_vecs if kind == "claim" else context_vecs)[key] = vec
+    return claim_vecs, context_vecs
+
+
+def compare_articles(articles: list[Article], settings: Settings | None = None,
+                     embedder: Embedder | None = None, skipped: Iterable[InputError] = ()) -> Report:
+    settings = settings or load_settings()
+    embedder = embedder or get_embedder(settings)
+    versions = {
+        "claims": claims_stage.STAGE_VERSION, "align": align.STAGE_VERSION, "judge": judge.STAGE_VERSION,
+        "embedder": embedder.name, "spacy_model": SPACY_MODEL,
+    }
+    skipped = tuple({"source": e.source, "reason": e.reason} for e in skipped)
+    # The same text given twice is one article, not two agreeing sources.
+    articles = list({a.id: a for a in articles}.values())
+    if len(articles) < 2:
+        return Report(tuple(articles), (), versions, skipped=skipped)
+
+    per_article = [claims_stage.extract_claims(a) for a in articles]
+    claim_vecs, context_vecs = _embed_claims(embedder, per_article)
+
+    def matrix_of(claims: list[Claim]) -> np.ndarray:
+        return np.stack([claim_vecs[c.id] for c in claims]) if claims else np.zeros((0, 384), np.float32)
+
+    verdicts = []
+    used: set[str] = set()
+    best = [np.zeros(len(c)) for c in per_article]
+    for i, j in itertools.combinations(range(len(articles)), 2):
+        matrix = align.score_claims(per_article[i], per_article[j], matrix_of(per_article[i]),
+                                    matrix_of(per_article[j]), settings)
+        if matrix.score.size:
+            best[i] = np.maximum(best[i], matrix.score.max(axis=1))
+            best[j] = np.maximum(best[j], matrix.score.max(axis=0))
+        ctx = judge.PairContext(articles[i], articles[j], per_article[i], per_article[j], matrix,
+                                context_vecs, settings)
+        verdicts += judge.judge_pair(ctx, used)
+    for article, claims, scores in zip(articles, per_article, best):
+        verdicts += judge.judge_unique(article, claims, scores, used, settings)
+    return Report(tuple(articles), tuple(verdicts), versions, skipped=skipped)
+
+
+def compare(articles_or_paths: Iterable[Article | str], settings: Settings | None = None) -> Report:
+    """Compare articles (Article objects, or paths / "-" to read).
+
+    Inputs that cannot be read are listed in `Report.skipped` with the reason;
+    the rest are still compared.
+    """
+    from . import ingest
+
+    settings = settings or load_settings()
+    articles, paths = [], []
+    for item in articles_or_paths:
+        (articles if isinstance(item, Article) else paths).append(item)
+    errors: list[InputError] = []
+    if paths:
+        loaded, errors = ingest.load_many([str(p) for p in paths], settings)
+        articles += loaded
+    return compare_articles(articles, settings, skipped=errors)
