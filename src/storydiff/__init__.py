@@ -1,1 +1,31 @@
-"""storydiff: what news sources agree on, where they conflict, and what only one says."""
+"""storydiff: what news sources agree on, where they conflict, and what only one says.
+
+    >>> import storydiff
+    >>> report = storydiff.compare(["a.txt", "b.html"])
+    >>> [v.reason for v in report.conflicts]
+"""
+
+from .errors import InputError, StorydiffError
+from .model import (
+    Alignment, Article, Claim, Evidence, Interval, Quantity, Quote, Report, Sentence, Span, TimeMention, Verdict,
+)
+from .settings import Settings, load_settings
+
+__all__ = [
+    "compare", "compare_articles", "Article", "Claim", "Evidence", "Interval", "Quantity", "Quote", "Report",
+    "Sentence", "Span", "TimeMention", "Verdict", "Alignment", "Settings", "load_settings",
+    "StorydiffError", "InputError",
+]
+
+
+def compare(articles_or_paths, settings: Settings | None = None) -> Report:
+    """Compare articles (Article objects or paths, "-" for stdin) claim by claim."""
+    from .pipeline import compare as _compare  # heavy imports only when used
+
+    return _compare(articles_or_paths, settings)
+
+
+def compare_articles(articles, settings: Settings | None = None) -> Report:
+    from .pipeline import compare_articles as _compare_articles
+
+    return _compare_articles(list(articles), settings)

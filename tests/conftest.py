@@ -1,0 +1,27 @@
+"""Shared fixtures: the example pair, read the way a user's files are."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE = ROOT / "examples" / "gaza-talks"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+SHARED_DATA = ROOT.parent / "shared" / "data"
+
+
+@pytest.fixture(scope="session")
+def example_paths() -> list[str]:
+    return [str(EXAMPLE / "aljazeera.txt"), str(EXAMPLE / "rewrite.txt")]
+
+
+@pytest.fixture(scope="session")
+def example_report(example_paths):
+    import storydiff
+
+    return storydiff.compare(example_paths)

@@ -1,0 +1,54 @@
+"""The packaged MiniLM, on ONNX Runtime and on torch, gives the same vectors."""
+
+import numpy as np
+import pytest
+
+from storydiff.backends.embedder import get_embedder
+from storydiff.errors import ModelUnavailableError, SettingsError
+from storydiff.settings import load_settings
+
+SENTENCES = [  # from examples/gaza-talks
+    "The unscheduled talks on Tuesday evening lasted just over an hour, with no media access.",
+    "The closed-door meeting lasted about two hours.",
+    "Some 50 captives remain in Gaza, with 20 believed to be alive.",
+]
+
+
+@pytest.fixture(scope="module")
+def onnx_vectors():
+    return get_embedder(load_settings()).encode(SENTENCES)
+
+
+def test_vectors_are_unit_length(onnx_vectors):
+    assert onnx_vectors.shape == (3, 384)
+    assert np.allclose(np.linalg.norm(onnx_vectors, axis=1), 1.0, atol=1e-5)
+
+
+def test_onnx_matches_sentence_transformers(onnx_vectors):
+    settings = load_settings().with_overrides({"embedder": {"backend": "minilm-torch"}})
+    torch_vectors = get_embedder(settings).encode(SENTENCES)
+    assert np.allclose(onnx_vectors, torch_vectors, atol=1e-4)
+
+
+def test_paraphrase_is_closer_than_unrelated(onnx_vectors):
+    meeting = onnx_vectors[0] @ onnx_vectors[1]
+    unrelated = onnx_vectors[0] @ onnx_vectors[2]
+    assert meeting > unrelated + 0.1
+
+
+def test_order_of_inputs_does_not_change_vectors(onnx_vectors):
+    reordered = get_embedder(load_settings()).encode(SENTENCES[::-1])
+    assert np.allclose(reordered[::-1], onnx_vectors, atol=1e-5)
+
+
+def test_unknown_backend_lists_valid_ones():
+    settings = load_settings().with_overrides({"embedder": {"backend": "word2vec"}})
+    with pytest.raises(SettingsError, match="minilm"):
+        get_embedder(settings)
+
+
+def test_missing_named_model_fails_clearly(tmp_path):
+    settings = load_settings().with_overrides(
+        {"embedder": {"backend": "sentence-transformers", "model": str(tmp_path / "no-such-model")}})
+    with pytest.raises(ModelUnavailableError, match="no-such-model"):
+        get_embedder(settings)

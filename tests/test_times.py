@@ -1,0 +1,47 @@
+"""Time expressions from real sentences of the example pair (examples/gaza-talks)."""
+
+import pytest
+
+from storydiff.nlp.times import extract_times, same_time
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("An estimated 1,139 people were killed in Israel during the Hamas-led attacks of October 7, 2023, and more than 200 were taken captive.",
+     [("October 7, 2023", "date", "2023-10-07")]),
+    ("Netanyahu's arrival at the White House was timed shortly after 5 p.m. EST, while the media was not allowed to cover the proceedings.",
+     [("5 p.m.", "time", "17:00")]),
+    ("The unscheduled talks on Tuesday evening lasted just over an hour, with no media access.",
+     [("Tuesday", "weekday", "tuesday")]),
+    ("during Netanyahu’s third visit to the US since the president began his second term on January 20.",
+     [("January 20", "date", "--01-20")]),
+    ("The earthquake struck at 14:35 local time on 3 August 2014.",
+     [("14:35", "time", "14:35"), ("3 August 2014", "date", "2014-08-03")]),
+])
+def test_extract_times(sentence, expected):
+    found = extract_times(sentence)
+    assert [(t.text, t.kind, t.value) for t in found] == expected
+    for t in found:
+        assert sentence[t.start:t.end] == t.text
+
+
+def test_offsets_are_shifted():
+    found = extract_times("met on Tuesday", offset=100)
+    assert (found[0].start, found[0].end) == (107, 114)
+
+
+def test_same_time_matches_a_date_without_year():
+    [full] = extract_times("on October 7, 2023")
+    [bare] = extract_times("on October 7")
+    [other] = extract_times("on October 8")
+    assert same_time(full, bare) is True
+    assert same_time(full, other) is False
+
+
+def test_different_kinds_are_not_comparable():
+    [weekday] = extract_times("on Tuesday")
+    [clock] = extract_times("at 5 p.m.")
+    assert same_time(weekday, clock) is None
+
+
+def test_numbers_that_are_not_times():
+    assert extract_times("Israeli forces killed at least 95 Palestinians") == []

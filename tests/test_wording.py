@@ -1,0 +1,35 @@
+"""Word diffs on the reworded Netanyahu quote from the example pair."""
+
+from storydiff.nlp.wording import word_diff
+
+ALJAZEERA = "We have still to finish the job in Gaza, release all our hostages, eliminate and destroy Hamas’s military and government capabilities"
+REWRITE = "We still have to finish the job in Gaza, release all our hostages, eliminate and destroy Hamas' military and government capabilities"
+
+
+def test_swapped_words_are_one_change():
+    similarity, left, right, ops = word_diff(ALJAZEERA, REWRITE)
+    assert [ALJAZEERA[s.start:s.end] for s in left] == ["have still"]
+    assert [REWRITE[s.start:s.end] for s in right] == ["still have"]
+    assert ops == [{"op": "replace", "left": "have still", "right": "still have"}]
+    assert similarity > 0.9
+
+
+def test_typography_is_not_wording():
+    similarity, left, right, _ = word_diff("Hamas’s military", "Hamas' military")
+    assert (left, right, similarity) == ((), (), 1.0)
+
+
+def test_offsets_point_into_the_articles():
+    _, left, right, _ = word_diff(ALJAZEERA, REWRITE, a_offset=1000, b_offset=50)
+    assert left[0].start == 1000 + ALJAZEERA.index("have still")
+    assert right[0].start == 50 + REWRITE.index("still have")
+
+
+def test_partial_quote_inside_a_longer_one_matches_fully():
+    similarity, left, right, _ = word_diff("finish the job in Gaza", ALJAZEERA)
+    assert similarity == 1.0 and left == () and right == ()
+
+
+def test_unrelated_wording_scores_low():
+    similarity, *_ = word_diff("Ten live hostages will be released", "concentration camps near the border")
+    assert similarity < 0.3
