@@ -15,6 +15,7 @@ Rules, in order of how specific the evidence is:
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 
@@ -30,12 +31,31 @@ from .settings import Settings
 STAGE_VERSION = "storydiff.judge.rules.v1"
 
 QUOTE_MATCH = 0.7  # share of the shorter quote's words found in order in the other
-FIGURE_PAIR_MIN = 0.55  # combined claim + context similarity for two figures to be about one thing
+FIGURE_PAIR_MIN = 0.5  # combined claim + context similarity for two figures to be about one thing
 CONTEXT_MIN = 0.45
 CLAIM_MIN_FOR_FIGURES = 0.3
 AGREE_SCORE = 0.66
 NEGATION_SCORE = 0.72
 TIME_SCORE = 0.62
+
+
+@dataclass
+class FigureVectors:
+    """Embeddings of each figure's surrounding words and of its predicate + thing, by (claim id, index)."""
+
+    context: dict[tuple[str, int], np.ndarray]
+    frame: dict[tuple[str, int], np.ndarray]
+
+    def similarity(self, a: Claim, ia: int, b: Claim, ib: int) -> tuple[float, float]:
+        context = float(self.context[(a.id, ia)] @ self.context[(b.id, ib)])
+        qa, qb = a.quantities[ia], b.quantities[ib]
+        if qa.predicate and qa.predicate == qb.predicate:
+            frame = 1.0  # "lasted" and "lasted": the same thing happened
+        elif (a.id, ia) in self.frame and (b.id, ib) in self.frame:
+            frame = float(self.frame[(a.id, ia)] @ self.frame[(b.id, ib)])
+        else:
+            frame = context
+        return context, frame
 
 
 @dataclass
@@ -45,7 +65,7 @@ class PairContext:
     left: list[Claim]
     right: list[Claim]
     matrix: ScoreMatrix
-    context_vecs: dict[tuple[str, int], np.ndarray]
+    figure_vecs: FigureVectors
     settings: Settings
 
 
@@ -114,28 +134,32 @@ def _quote_verdict(ctx, similarity, a, qa: Quote, b, qb: Quote, a_changed, b_cha
 _UNIT_WORDS = {"minute": "min"}
 
 
+def _format_duration(minutes: float) -> str:
+    if minutes >= 2 * 1440 and minutes % 1440 == 0:
+        return f"{minutes / 1440:g} days"
+    if minutes >= 120 and minutes % 30 == 0:
+        return f"{minutes / 60:g} h"
+    return f"{minutes:g} min"
+
+
+def _format_number(value: float) -> str:
+    return f"{value:,.0f}" if abs(value) >= 100 else f"{value:g}"
+
+
 def describe(q: Quantity) -> str:
-    """'just over an hour (60–75 min)' — the phrase with the range it was read as."""
+    """'“just over an hour” (60–75 min)': the phrase with the range it was read as."""
     iv = q.interval
-    if q.kind == "duration":
-        def fmt(v):
-            if v is None:
-                return None
-            return f"{v / 60:g} h" if v >= 120 and v % 30 == 0 else f"{v:g} min"
-    else:
-        def fmt(v):
-            if v is None:
-                return None
-            return f"{v:,.0f}" if abs(v) >= 100 else f"{v:g}"
-    lo, hi = fmt(iv.low), fmt(iv.high)
+    fmt = _format_duration if q.kind == "duration" else _format_number
+    lo = None if iv.low is None else fmt(iv.low)
+    hi = None if iv.high is None else fmt(iv.high)
     if lo == hi:
         rng = lo
     elif hi is None:
         rng = f"{'more than' if iv.low_open else 'at least'} {lo}"
-    elif lo is None or iv.low == 0 and not iv.low_open and q.hedge:
+    elif iv.low is None or iv.low == 0:
         rng = f"{'under' if iv.high_open else 'up to'} {hi}"
     else:
-        rng = f"{lo}–{hi}"
+        rng = f"{lo} to {hi}"
     return f"“{q.text}” ({rng})"
 
 
@@ -143,6 +167,17 @@ def _same_measure(a: Quantity, b: Quantity) -> bool:
     return a.kind == b.kind and a.unit == b.unit and a.kind != "ordinal" or (
         a.kind == b.kind == "ordinal"
     )
+
+
+def _magnitude(a: Quantity, b: Quantity) -> float:
+    """1 for figures of the same size, falling to 0 at a factor of ten apart.
+
+    Two reports of one toll differ by percent, rarely by orders of magnitude,
+    so size helps tell which figure answers which.
+    """
+    if a.value <= 0 or b.value <= 0:
+        return 1.0 if a.value == b.value else 0.0
+    return max(0.0, 1.0 - abs(math.log10(a.value / b.value)))
 
 
 def _subject(q: Quantity) -> str:
@@ -161,10 +196,10 @@ def judge_figures(ctx: PairContext, used: set) -> list[Verdict]:
                 for ib, qb in enumerate(b.quantities):
                     if not _same_measure(qa, qb):
                         continue
-                    context = float(ctx.context_vecs[(a.id, ia)] @ ctx.context_vecs[(b.id, ib)])
-                    if context < CONTEXT_MIN:
+                    context, frame = ctx.figure_vecs.similarity(a, ia, b, ib)
+                    if max(context, frame) < CONTEXT_MIN:
                         continue
-                    pair_score = 0.5 * claim_score + 0.5 * context
+                    pair_score = 0.3 * claim_score + 0.25 * context + 0.25 * frame + 0.2 * _magnitude(qa, qb)
                     if pair_score >= FIGURE_PAIR_MIN:
                         candidates.append((pair_score, a, ia, qa, b, ib, qb))
     candidates.sort(key=lambda c: -c[0])
@@ -217,15 +252,15 @@ def _unpaired_figures(ctx, taken: set, used: set) -> list[Verdict]:
     A claim with no counterpart at all is reported whole by `judge_unique`.
     """
     verdicts = []
-    for claims, matrix, article in ((ctx.left, ctx.matrix.score, ctx.left_article),
-                                    (ctx.right, ctx.matrix.score.T, ctx.right_article)):
+    for claims, matrix, article, others in ((ctx.left, ctx.matrix.score, ctx.left_article, ctx.right),
+                                            (ctx.right, ctx.matrix.score.T, ctx.right_article, ctx.left)):
         min_score = ctx.settings.get("align", "min_score")
         for i, claim in enumerate(claims):
             has_counterpart = matrix.shape[1] and matrix[i].max() >= min_score
             if not has_counterpart:
                 continue
             for iq, q in enumerate(claim.quantities):
-                if (claim.id, iq) in taken or q.kind == "ordinal":
+                if (claim.id, iq) in taken or not _worth_reporting(q) or _reported_by(q, others):
                     continue
                 about = f" ({_subject(q)})" if _subject(q) else ""
                 verdicts.append(Verdict(
@@ -234,6 +269,16 @@ def _unpaired_figures(ctx, taken: set, used: set) -> list[Verdict]:
                     detail={"figure": _quantity_detail(q)},
                 ))
     return verdicts
+
+
+def _worth_reporting(q: Quantity) -> bool:
+    # "the two men", "a second time": small counts and ordinals are grammar, not news.
+    return q.kind != "ordinal" and not (q.kind == "count" and q.value < 3 and not q.hedge)
+
+
+def _reported_by(q: Quantity, claims: list[Claim]) -> bool:
+    """The other article gives this very figure somewhere (maybe in a sentence paired elsewhere)."""
+    return any(o.kind == q.kind and o.unit == q.unit and o.interval == q.interval for c in claims for o in c.quantities)
 
 
 # ---------------------------------------------------------------- times, statements

@@ -24,8 +24,13 @@ def quantity_context(claim: Claim, index: int) -> str:
     q = claim.quantities[index]
     before = claim.text[: q.start - claim.start].split()[-_CONTEXT_WORDS:]
     after = claim.text[q.end - claim.start :].split()[:_CONTEXT_WORDS]
-    about = [w for w in (q.predicate, q.thing) if w]
-    return re.sub(r"\s+", " ", " ".join(about + before + after))
+    return re.sub(r"\s+", " ", " ".join(before + after))
+
+
+def quantity_frame(claim: Claim, index: int) -> str:
+    """'kill Palestinians': the figure's predicate and counted thing, or "" when unknown."""
+    q = claim.quantities[index]
+    return " ".join(w for w in (q.predicate, q.thing) if w)
 
 
 def _embed_claims(embedder: Embedder, per_article: list[list[Claim]]):
@@ -36,12 +41,15 @@ def _embed_claims(embedder: Embedder, per_article: list[list[Claim]]):
             keys.append(("claim", claim.id))
             for i in range(len(claim.quantities)):
                 texts.append(quantity_context(claim, i))
-                keys.append(("quantity", (claim.id, i)))
+                keys.append(("context", (claim.id, i)))
+                if frame := quantity_frame(claim, i):
+                    texts.append(frame)
+                    keys.append(("frame", (claim.id, i)))
     vectors = embedder.encode(texts) if texts else np.zeros((0, 384), dtype=np.float32)
-    claim_vecs, context_vecs = {}, {}
+    vecs: dict[str, dict] = {"claim": {}, "context": {}, "frame": {}}
     for (kind, key), vec in zip(keys, vectors):
-        (claim_vecs if kind == "claim" else context_vecs)[key] = vec
-    return claim_vecs, context_vecs
+        vecs[kind][key] = vec
+    return vecs["claim"], judge.FigureVectors(vecs["context"], vecs["frame"])
 
 
 def compare_articles(articles: list[Article], settings: Settings | None = None,
@@ -59,7 +67,7 @@ def compare_articles(articles: list[Article], settings: Settings | None = None,
         return Report(tuple(articles), (), versions, skipped=skipped)
 
     per_article = [claims_stage.extract_claims(a) for a in articles]
-    claim_vecs, context_vecs = _embed_claims(embedder, per_article)
+    claim_vecs, figure_vecs = _embed_claims(embedder, per_article)
 
     def matrix_of(claims: list[Claim]) -> np.ndarray:
         return np.stack([claim_vecs[c.id] for c in claims]) if claims else np.zeros((0, 384), np.float32)
@@ -74,7 +82,7 @@ def compare_articles(articles: list[Article], settings: Settings | None = None,
             best[i] = np.maximum(best[i], matrix.score.max(axis=1))
             best[j] = np.maximum(best[j], matrix.score.max(axis=0))
         ctx = judge.PairContext(articles[i], articles[j], per_article[i], per_article[j], matrix,
-                                context_vecs, settings)
+                                figure_vecs, settings)
         verdicts += judge.judge_pair(ctx, used)
     for article, claims, scores in zip(articles, per_article, best):
         verdicts += judge.judge_unique(article, claims, scores, used, settings)
