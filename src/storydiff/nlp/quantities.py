@@ -1,0 +1,766 @@
+"""Hedge-aware quantity reader: "at least 95 Palestinians" -> [95, inf).
+
+News figures are rarely exact. Two reports agree when "at least 57,575"
+and "over 57,500" can both be true, and conflict when "just over an hour"
+and "about two hours" cannot. So every figure is read into an `Interval`
+whose width says how much the words commit to: the hedge ("nearly",
+"some"), the precision of the numeral (a round 600,000 is vaguer than
+1,139) and vague counts ("dozens", "several hours").
+
+Pure regex scanning with precompiled patterns: no model is loaded here. A
+spaCy `Doc` or `Span`, when the caller has one, only refines `thing` and
+`predicate` from the dependency tree.
+
+Hedge table (normalised `hedge` -> interval around the written figure N;
+`m` is the "about" margin and `near` the "just over/nearly" margin, see
+`_about_margin` and `_near_margin`):
+
+    exactly     exactly, precisely                        [N, N]
+    at least    at least, no fewer/less than, N or more,  [N, inf)
+                N+, a minimum of
+    more than   more than, over, above, in excess of,     (N, inf)
+                upwards of, greater than
+    at most     at most, up to, no more than, as many as, [0, N]
+                a maximum of, N or fewer
+    less than   fewer than, less than, under, below       [0, N)
+    just over   just over, slightly more than, a little   (N, N + near]
+                over, just above
+    nearly      nearly, almost, just under, close to,     [N - near, N)
+                just shy of, slightly less than
+    well over   well over, well above, far more than      (1.1 N, inf)
+    about       about, around, approximately, roughly,    [N - m, N + m]
+                some, an estimated, estimated, circa, ~,
+                N or so, in the region of
+    between     between N and M, from N to M, N-M,        [N, M]
+                N to M, N or M
+    within      in, within, over the past/last/next,      (0, N]   durations only:
+                in the past/last/next                              a window, not a length
+
+Vague counts (value = midpoint; an unhedged vague count is its whole range):
+
+    a couple of [2, 3]      a few      [2, 5]      a handful   [2, 6]
+    several     [3, 9]      dozens     [24, 99]    scores of   [40, 199]
+    hundreds    [200, 999]  thousands  [2000, 9999]
+    tens of thousands       [20000, 99999]
+    hundreds of thousands   [200000, 999999]
+    millions    [2e6, 9.99e6] (and "tens/hundreds of millions" likewise)
+
+A vague count with a unit scales it: "several hours" = [180, 540] minutes.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+from storydiff.model import Interval, Quantity
+
+__all__ = ["parse_quantity", "extract_quantities"]
+
+# --- vocabulary -------------------------------------------------------------
+
+_SMALL = {
+    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
+    "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
+    "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
+    "seventeen": 17, "eighteen": 18, "nineteen": 19,
+}
+_TENS = {
+    "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60,
+    "seventy": 70, "eighty": 80, "ninety": 90,
+}
+_SCALES = {
+    "hundred": 100, "thousand": 1e3, "million": 1e6, "billion": 1e9,
+    "trillion": 1e12, "dozen": 12,
+}
+# "£5m", "$2bn": attached abbreviations. "m" and "k" mean million/thousand
+# only next to a currency; "5m" alone is more often metres.
+_ATTACHED_SCALES = {"bn": 1e9, "b": 1e9, "mn": 1e6, "m": 1e6, "k": 1e3}
+
+_VAGUE = {
+    "a couple": (2, 3), "a few": (2, 5), "a handful": (2, 6), "several": (3, 9),
+    "dozens": (24, 99), "scores": (40, 199), "hundreds": (200, 999),
+    "thousands": (2000, 9999), "millions": (2e6, 9.99e6), "billions": (2e9, 9.99e9),
+    "tens of thousands": (2e4, 99999), "hundreds of thousands": (2e5, 999999),
+    "tens of millions": (2e7, 9.99e7), "hundreds of millions": (2e8, 9.99e8),
+}
+
+_FRACTIONS = {
+    "half": 1 / 2, "halves": 1 / 2, "third": 1 / 3, "quarter": 1 / 4, "fourth": 1 / 4,
+    "fifth": 1 / 5, "sixth": 1 / 6, "seventh": 1 / 7, "eighth": 1 / 8, "ninth": 1 / 9,
+    "tenth": 1 / 10,
+}
+
+_ORDINALS = {
+    "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6,
+    "seventh": 7, "eighth": 8, "ninth": 9, "tenth": 10, "eleventh": 11,
+    "twelfth": 12, "thirteenth": 13, "fourteenth": 14, "fifteenth": 15,
+    "sixteenth": 16, "seventeenth": 17, "eighteenth": 18, "nineteenth": 19,
+    "twentieth": 20, "thirtieth": 30, "fortieth": 40, "fiftieth": 50,
+    "hundredth": 100,
+}
+
+# Durations are always stored in minutes; a month is 365.25 / 12 days.
+_MINUTES = {
+    "second": 1 / 60, "sec": 1 / 60, "minute": 1, "min": 1, "hour": 60, "hr": 60,
+    "day": 1440, "week": 10080, "fortnight": 20160, "month": 43830,
+    "year": 525960, "decade": 5259600, "century": 52596000, "centurie": 52596000,
+}
+
+_CURRENCY_SYMBOLS = {
+    "$": "USD", "us$": "USD", "£": "GBP", "€": "EUR", "¥": "JPY", "₹": "INR",
+    "a$": "AUD", "c$": "CAD",
+}
+_CURRENCY_WORDS = {
+    "dollar": "USD", "euro": "EUR", "pound": "GBP", "sterling": "GBP", "yen": "JPY",
+    "yuan": "CNY", "rupee": "INR", "usd": "USD", "eur": "EUR", "gbp": "GBP",
+    "shekel": "ILS",
+}
+_MEASURES = {
+    "mile": "mile", "km": "km", "kilometre": "km", "kilometer": "km", "metre": "m",
+    "meter": "m", "m": "m", "ft": "ft", "feet": "ft", "foot": "ft", "inch": "inch",
+    "ins": "inch", "in": "inch", "kg": "kg", "kilogram": "kg", "ton": "ton", "tonne": "ton",
+    "lb": "lb", "lbs": "lb", "mph": "mph", "acre": "acre", "yard": "yard", "cm": "cm",
+    "mm": "mm", "nautical mile": "nautical mile", "litre": "litre", "liter": "litre", "gallon": "gallon", "barrel": "barrel",
+}
+
+_HEDGES = {
+    "exactly": "exactly", "precisely": "exactly",
+    "at least": "at least", "no fewer than": "at least", "no less than": "at least",
+    "not less than": "at least", "a minimum of": "at least",
+    "more than": "more than", "over": "more than", "above": "more than",
+    "in excess of": "more than", "upwards of": "more than", "greater than": "more than",
+    "at most": "at most", "up to": "at most", "no more than": "at most",
+    "not more than": "at most", "as many as": "at most", "a maximum of": "at most",
+    "fewer than": "less than", "less than": "less than", "under": "less than",
+    "below": "less than",
+    "just over": "just over", "slightly more than": "just over", "a little over": "just over",
+    "a little more than": "just over", "just above": "just over", "slightly over": "just over",
+    "just more than": "just over",
+    "just under": "nearly", "nearly": "nearly", "almost": "nearly", "close to": "nearly",
+    "just shy of": "nearly", "slightly less than": "nearly", "a little under": "nearly",
+    "just below": "nearly", "slightly fewer than": "nearly",
+    "well over": "well over", "well above": "well over", "far more than": "well over",
+    "well in excess of": "well over",
+    "about": "about", "around": "about", "approximately": "about", "approx.": "about",
+    "roughly": "about", "some": "about", "an estimated": "about", "estimated": "about",
+    "circa": "about", "c.": "about", "~": "about", "in the region of": "about",
+    "between": "between", "from": "between",
+    "in": "within", "within": "within", "over the past": "within", "over the last": "within",
+    "over the next": "within", "in the past": "within", "in the last": "within",
+    "in the next": "within", "during the past": "within", "during the last": "within",
+}
+_SUFFIX_HEDGES = {
+    "or more": "at least", "or above": "at least", "plus": "at least", "+": "at least",
+    "or so": "about", "or thereabouts": "about", "or fewer": "at most", "or less": "at most",
+}
+
+_MONTH = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|May|june?|july?|aug(?:ust)?"
+    r"|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\b\.?"
+)
+
+# Words that end a noun phrase when guessing `thing` without a parse.
+_STOP = frozenset(
+    """a an the of in on at to for from by with and or but as than that which who
+    were was are is be been being will would could should may might have has had
+    said says say told more less over under about into out up down this these those
+    it its their his her our your they he she we you i not no so if when while after
+    before during since per each every all some any other such only also just very
+    between among across through until against last next ago earlier later""".split()
+)
+
+# --- patterns ---------------------------------------------------------------
+
+
+def _alternation(words) -> str:
+    """Longest first, so "just over" wins over "over"."""
+    return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(words, key=len, reverse=True))
+
+
+_UNIT_WORDS = _alternation([*_MINUTES, "hrs", "mins", "secs"])
+# "a second" is nearly always the ordinal ("a second time"), so it is no length.
+_ARTICLE_UNITS = _alternation(u for u in _MINUTES if u not in ("second", "sec", "min"))
+_W_SMALL = _alternation(_SMALL)
+_W_TENS = _alternation(_TENS)
+_WORD_NUMBER = (
+    rf"(?:(?:{_W_TENS})(?:[-\s](?:{_alternation(k for k, v in _SMALL.items() if 0 < v < 10)}))?"
+    rf"|{_W_SMALL})\b(?:\s+hundred(?:\s+and\s+(?:{_W_TENS}|{_W_SMALL})\b(?:-(?:{_W_SMALL})\b)?)?)?"
+)
+_FRACTION_WORDS = _alternation(_FRACTIONS)
+
+_CORE = re.compile(
+    rf"""
+    (?P<rate>(?:one|1)\s+in\s+(?:every\s+)?(?:\d{{1,3}}(?:,\d{{3}})+|\d+|{_W_TENS}|{_W_SMALL})\b)
+  | (?P<fraction>
+        (?:a|one|two|three|four|five|six|seven|eight|nine)[\s-](?:{_FRACTION_WORDS})s?\b(?!-)
+      | half(?=\s+(?:of|the|its|their|his|her|our|all|them|those|these)\b)
+    )
+  | (?P<half>half\s+an?)(?=\s+(?:dozen|hundred|thousand|million|billion|{_UNIT_WORDS})\b)
+  | (?P<vague>(?:a\s+couple|scores)(?=\s+of\b)|(?:{_alternation(k for k in _VAGUE if k not in ("a couple", "scores"))})\b)
+  | (?P<article>an?)(?=\s+(?:dozen|hundred|thousand|million|billion|{_ARTICLE_UNITS})\b)
+  | (?P<ordinal>\d+(?:st|nd|rd|th)\b|(?:{_alternation(_ORDINALS)})\b)
+  | (?P<digits>(?<![\d.,])(?:\d{{1,3}}(?:,\d{{3}})+|\d+)(?:\.\d+)?)
+  | (?P<words>\b{_WORD_NUMBER})
+    """,
+    re.IGNORECASE | re.VERBOSE,
+)
+_SCALE = re.compile(r"(?:\s*-?\s*(?:hundred|thousand|million|billion|trillion|dozen)\b)+", re.I)
+_ATTACHED = re.compile(r"(bn|mn|m|k|b)(?![\w])", re.I)
+_AND_A_HALF = re.compile(r"\s+and\s+a\s+half\b", re.I)
+_HEDGE_LEFT = re.compile(rf"(?<![\w])({_alternation(_HEDGES)})\s*$", re.I)
+_CURRENCY_LEFT = re.compile(r"(US\$|A\$|C\$|\$|£|€|¥|₹)\s?$", re.I)
+_RANGE_SEP = re.compile(r"\s*(?:-|–|—|\bto\b|\bor\b)\s*(?=\S)", re.I)
+_AND_SEP = re.compile(r"\s+and\s+", re.I)
+_AGE = re.compile(r"[\s-]+years?[\s-]+olds?\b", re.I)
+_DURATION = re.compile(rf"[\s-]*({_UNIT_WORDS})(s)?\b", re.I)
+_PERCENT = re.compile(r"\s*(%|per\s*cent\b|percentage\s+points?\b)", re.I)
+_CURRENCY_RIGHT = re.compile(rf"\s+(?:US\s+)?({_alternation(_CURRENCY_WORDS)})s?\b", re.I)
+_MEASURE = re.compile(rf"[\s-]*({_alternation(_MEASURES)})s?(?![\w])", re.I)
+_SUFFIX = re.compile(rf"\s*({_alternation(_SUFFIX_HEDGES)})(?![\w])", re.I)
+_CLOCK = re.compile(
+    r"\s*(?:[ap]\.\s?m\.|[ap]m\b|o'clock\b)|\s?:\s?\d\d(?!\d)|h\d\d\b|\.\s?\d\d\s*[ap]\.?\s?m\b", re.I
+)
+# "about 2045 GMT", "1100 hrs IST": a zone after the figure makes it a clock time.
+_TIME_ZONE = re.compile(r"\s*(?:GMT|BST|IST|EST|EDT|CST|PST|PDT|CET|CEST|UTC|local\s+time)\b")
+_DATE_BEFORE = re.compile(rf"(?<![\w]){_MONTH}\s+$", re.I)
+_DATE_AFTER = re.compile(rf"(?:st|nd|rd|th)?,?\s+(?:of\s+)?{_MONTH}", re.I)
+_PHONE = re.compile(
+    r"\+\d[\d\s().-]{6,}\d"  # +44 20 7946 0958
+    r"|\(?\b0\d{2,4}\)?[\s.-]?\d{3,4}[\s.-]?\d{3,4}\b"  # 020 7946 0958
+    r"|\(?\b\d{3}\)?[\s.-]\d{3}[\s.-]\d{4}\b|\b\d{3}-\d{4}\b"  # (555) 123-4567, 555-1234
+)
+_AGED = re.compile(r"\baged\s+$", re.I)
+_WORD_AFTER = re.compile(r"\s*([A-Za-z][A-Za-z'’-]*)")
+_OF = re.compile(r"\s+of(?:\s+the)?\b", re.I)
+_RATE = re.compile(
+    r"(?:\d\S*\s+\w+s|\d\S*|\b(?:million|billion|thousand|twice|once|thrice|times|per))\s+$|-$", re.I
+)
+_AFTER_CLAUSE_BREAK = re.compile(r"[,;:]\s*$")
+_NOT_ONE = re.compile(r"\b(?:no|the|this|that|any|every|each)\s+$", re.I)
+_NOT_ONE_AFTER = re.compile(r"\s+(?:of|another|by\s+one)\b", re.I)
+_NOT_ORDINAL = re.compile(r"\bat\s+$|^(?:-hand|-party|\s+of\s+all|\s+world)", re.I)
+
+
+@dataclass
+class _Figure:
+    """A numeral as written, before hedge and unit: value in the written unit."""
+
+    value: float
+    precision: float  # place value of the last significant digit
+    sig: int  # significant digits as written
+    low: float  # base range: a point, or a vague count's range
+    high: float
+    form: str  # "number", "vague", "fraction", "ordinal"
+    start: int
+    end: int
+    scaled: bool = False
+    factor: float = 1.0  # the scale word's multiplier: "30 million" -> 1e6
+    word: bool = False  # written in words ("nine"), not digits
+
+
+# --- reading one figure -----------------------------------------------------
+
+
+def _digit_precision(digits: str) -> tuple[float, int]:
+    """Place value of the last significant digit and the count of them: "1,200" -> (100, 2)."""
+    plain = digits.replace(",", "")
+    whole, _, decimals = plain.partition(".")
+    if decimals:
+        significant = (whole + decimals).lstrip("0")
+        return 10.0 ** -len(decimals), max(len(significant), 1)
+    stripped = whole.rstrip("0")
+    if not stripped:  # "0"
+        return 1.0, 1
+    return 10.0 ** (len(whole) - len(stripped)), len(stripped.lstrip("0"))
+
+
+def _integer_precision(value: float) -> tuple[float, int]:
+    return _digit_precision(str(int(value))) if value >= 1 else (1.0, 1)
+
+
+def _words_value(words: str) -> float:
+    total = 0
+    for part in re.split(r"[\s-]+", words.lower()):
+        if part in _SMALL:
+            total += _SMALL[part]
+        elif part in _TENS:
+            total += _TENS[part]
+        elif part == "hundred":
+            total *= 100
+    return total
+
+
+def _read_core(text: str, m: re.Match) -> _Figure | None:
+    """Turn one `_CORE` match into a figure, or None when it is no figure."""
+    kind = m.lastgroup
+    raw = m.group(kind).lower()
+    raw = re.sub(r"\s+", " ", raw)
+    start, end = m.start(), m.end()
+    if kind == "fraction" and (ordinal := _fraction_as_ordinal(text, raw, end)):
+        return _Figure(ordinal, 1, 1, ordinal, ordinal, "ordinal", start + raw.index(" ") + 1, end)
+    if kind == "fraction":
+        head = re.split(r"[\s-]", raw)[-1].rstrip("s") if " " in raw or "-" in raw else raw
+        count = 1 if raw.split()[0] in ("a", "half") else _SMALL.get(re.split(r"[\s-]", raw)[0], 1)
+        value = count * _FRACTIONS.get(head, _FRACTIONS.get(head + "s", 0.5))
+        return _Figure(value, value / 5, 1, value, value, "fraction", start, end)
+    if kind == "rate":  # "one in five boys": a share, read as a fraction
+        denominator = raw.split()[-1]
+        value = 1 / (float(denominator.replace(",", "")) if denominator[0].isdigit() else _words_value(denominator))
+        return _Figure(value, value / 5, 1, value, value, "fraction", start, end)
+    if kind == "vague":
+        low, high = _VAGUE[raw]
+        return _Figure((low + high) / 2, low, 1, low, high, "vague", start, end)
+    if kind == "ordinal":
+        if _NOT_ORDINAL.search(text, 0, start) or _NOT_ORDINAL.match(text, end):
+            return None
+        value = _ORDINALS.get(raw) or float(re.match(r"\d+", raw).group())
+        return _Figure(value, 1, 1, value, value, "ordinal", start, end)
+    if kind == "half":
+        return _Figure(0.5, 0.2, 1, 0.5, 0.5, "number", start, end, word=True)
+    if kind == "article":
+        return _Figure(1, 1, 1, 1, 1, "number", start, end, word=True)
+    if kind == "digits":
+        precision, sig = _digit_precision(raw)
+        value = float(raw.replace(",", ""))
+        return _Figure(value, precision, sig, value, value, "number", start, end)
+    value = _words_value(raw)
+    if value == 1 and (_NOT_ONE.search(text, 0, start) or _NOT_ONE_AFTER.match(text, end)):
+        return None  # "no one", "one of", "one another": not a count
+    precision, sig = _integer_precision(value)
+    return _Figure(value, precision, sig, value, value, "number", start, end, word=True)
+
+
+def _fraction_as_ordinal(text: str, raw: str, end: int) -> int | None:
+    """"a third term" is an ordinal, "a third of them" a fraction."""
+    if not raw.startswith("a ") or raw[2:] not in _ORDINALS:
+        return None
+    m = _WORD_AFTER.match(text, end)
+    if m and m.start(1) == end + 1 and m.group(1).islower() and m.group(1) not in _STOP:
+        return _ORDINALS[raw[2:]]
+    return None
+
+
+def _apply_scale(text: str, fig: _Figure, money: bool) -> None:
+    """Extend a number over "million", "and a half", "£5m": in place."""
+    if fig.form not in ("number",):
+        return
+    half = _AND_A_HALF.match(text, fig.end)
+    if half and fig.precision >= 1:
+        fig.value += 0.5
+        fig.precision, fig.sig, fig.end = 0.5, fig.sig + 1, half.end()
+    scale = _SCALE.match(text, fig.end)
+    attached = _ATTACHED.match(text, fig.end) if fig.form == "number" and not fig.word else None
+    factor = 1.0
+    if scale:
+        for word in re.findall(r"[a-z]+", scale.group().lower()):
+            factor *= _SCALES[word]
+        fig.end = scale.end()
+    elif attached and (money or attached.group(1).lower() in ("bn", "mn")):
+        factor = _ATTACHED_SCALES[attached.group(1).lower()]
+        fig.end = attached.end()
+    if factor != 1.0:
+        fig.value *= factor
+        fig.precision *= factor
+        fig.low = fig.high = fig.value
+        fig.scaled = True
+        fig.factor = factor
+
+
+def _next_figure(text: str, pos: int, money: bool) -> _Figure | None:
+    """A plain number starting exactly at `pos` (the far end of a range)."""
+    # a repeated symbol: "$300,000 to $600,000"
+    sym = re.match(r"(?:US\$|\$|£|€|¥)\s?", text[pos:pos + 4])
+    if sym:
+        pos += sym.end()
+    m = _CORE.match(text, pos)
+    if not m or m.lastgroup not in ("digits", "words"):
+        return None
+    fig = _read_core(text, m)
+    if fig:
+        _apply_scale(text, fig, money)
+    return fig
+
+
+# --- margins ----------------------------------------------------------------
+
+
+def _about_margin(fig: _Figure, value: float) -> float:
+    """Half the place value of the last significant digit, within sane bounds.
+
+    A round figure is vaguer than a precise one: "about 600,000" is +-50,000
+    but "an estimated 1,139" only +-0.5%. The floor by significant digits
+    keeps "approximately 1,200" ([1150, 1250]) clear of "1,139" (+-6).
+    """
+    floor = {1: 0.05, 2: 0.025}.get(fig.sig, 0.005)
+    n = abs(value)
+    return min(max(fig.precision / 2, floor * n), 0.25 * n)
+
+
+def _near_margin(fig: _Figure, value: float) -> float:
+    """How far "just over"/"nearly" may stray: "just over an hour" <= 75 min."""
+    n = abs(value)
+    if fig.sig == 1 and n < 10:
+        return 0.25 * n
+    return (0.10 if fig.sig <= 2 else 0.02) * n
+
+
+def _hedged(hedge: str | None, low: float, high: float, fig: _Figure) -> Interval:
+    """The interval a hedge puts around [low, high] (a point unless vague/range)."""
+    if hedge in (None, "exactly", "between"):
+        return Interval(low, high)
+    if hedge == "about":
+        return Interval(low - _about_margin(fig, low), high + _about_margin(fig, high))
+    if hedge == "at least":
+        return Interval(low, None)
+    if hedge == "more than":
+        return Interval(high, None, low_open=True)
+    if hedge == "well over":
+        return Interval(high * 1.1, None, low_open=True)
+    if hedge == "at most":
+        return Interval(0.0, high)
+    if hedge == "less than":
+        return Interval(0.0, low, high_open=True)
+    if hedge == "just over":
+        return Interval(high, high + _near_margin(fig, high), low_open=True)
+    if hedge == "nearly":
+        return Interval(max(low - _near_margin(fig, low), 0.0), low, high_open=True)
+    if hedge == "within":
+        return Interval(0.0, high, low_open=True)
+    raise ValueError(f"unknown hedge {hedge!r}")
+
+
+def _scaled(interval: Interval, factor: float) -> Interval:
+    if factor == 1:
+        return interval
+    return Interval(
+        None if interval.low is None else interval.low * factor,
+        None if interval.high is None else interval.high * factor,
+        interval.low_open,
+        interval.high_open,
+    )
+
+
+# --- units and exclusions ---------------------------------------------------
+
+
+@dataclass
+class _Unit:
+    unit: str
+    kind: str
+    factor: float
+    end: int
+
+
+def _read_unit(text: str, pos: int, money_left: str | None, fig: _Figure) -> _Unit | None:
+    """The unit written after a figure, if any; money from a left symbol wins."""
+    if money_left:
+        return _Unit(money_left, "money", 1, pos)
+    if fig.form in ("fraction", "ordinal"):
+        return None
+    vague_of = _OF.match(text, pos) if fig.form == "vague" else None
+    at = vague_of.end() if vague_of and _DURATION.match(text, vague_of.end()) else pos
+    if m := _AGE.match(text, pos):
+        return _Unit("years old", "other", 1, m.end())
+    if _AGED.search(text, max(0, fig.start - 8), fig.start):
+        return _Unit("years old", "other", 1, pos)  # "aged 89"
+
+    if m := _DURATION.match(text, at):
+        word = m.group(1).lower().rstrip("s")
+        word = {"hr": "hour", "min": "minute", "sec": "second"}.get(word, word)
+        end = m.end()
+        if half := _AND_A_HALF.match(text, end):
+            fig.value += 0.5
+            fig.low += 0.5
+            fig.high += 0.5
+            end = half.end()
+        return _Unit("minute", "duration", _MINUTES[word], end)
+    if m := _PERCENT.match(text, pos):
+        point = m.group(1).lower().startswith("percentage")
+        return _Unit("percentage point" if point else "percent", "percent", 1, m.end())
+    if m := _CURRENCY_RIGHT.match(text, pos):
+        word = m.group(1).lower()
+        if word == "pound" and not fig.scaled and re.match(r"\s*(?:of\b|\()", text[m.end():]):
+            return _Unit("lb", "other", 1, m.end())  # "3,000 pounds of experiments": weight
+        return _Unit(_CURRENCY_WORDS[word], "money", 1, m.end())
+    if (m := _MEASURE.match(text, pos)) and not (m.group(1).lower() == "in" and m.start(1) > pos):
+        return _Unit(_MEASURES[m.group(1).lower()], "other", 1, m.end())
+    return None
+
+
+def _is_code(text: str, start: int, end: int) -> bool:
+    """"COVID-19", "F-16", "G7", "9/11", "1990s", "4G": a name, not a figure."""
+    before = text[start - 1] if start else " "
+    if before.isalpha() or before in "/:#":
+        return True
+    if before in "-–" and start >= 2 and text[start - 2].isalnum():
+        return True
+    after = text[end] if end < len(text) else " "
+    return after == "/" and end + 1 < len(text) and text[end + 1].isdigit()
+
+
+_YEAR_CUE = re.compile(r"\b(?:in|since|until|by|from|of|year|circa|c\.)\s+$", re.I)
+
+
+def _is_year(fig: _Figure, text: str = "") -> bool:
+    """1800-2100 written plainly is a year; earlier ones only after "in", "since" ..."""
+    if fig.form != "number" or fig.word or fig.scaled or fig.value != int(fig.value):
+        return False
+    if fig.end - fig.start != 4 or not 1000 <= fig.value <= 2100:
+        return False
+    return fig.value >= 1800 or bool(_YEAR_CUE.search(text, max(0, fig.start - 8), fig.start))
+
+
+def _looks_like_count_after(text: str, pos: int) -> bool:
+    """Is the next word a counted noun ("over 1000 personnel") rather than "in", ","?"""
+    m = _WORD_AFTER.match(text, pos)
+    return bool(m) and m.start(1) == pos + 1 and m.group(1).islower() and m.group(1) not in _STOP
+
+
+# --- thing and predicate ----------------------------------------------------
+
+_ADJECTIVE_ENDINGS = ("ed", "al", "ive", "ic", "ous", "ful", "ing")
+_PLURALS = frozenset("people children men women police staff personnel".split())
+_ADJECTIVES = frozenset("live dead other new young old injured more further additional extra".split())
+
+
+def _singular(word: str) -> str:
+    """A crude lemma for lowercase plurals, close to what spaCy gives for NOUNs."""
+    if not word.islower() or len(word) < 4 or word.endswith(("ss", "us", "is")):
+        return word
+    if word.endswith("ies"):
+        return word[:-3] + "y"
+    return word[:-1] if word.endswith("s") else word
+
+
+def _guess_thing(text: str, pos: int, form: str) -> str | None:
+    """The noun right after a figure: "95 Palestinians in Gaza" -> "Palestinians"."""
+    if form in ("vague", "fraction") and (of := _OF.match(text, pos)):
+        pos = of.end()
+    words = []
+    for _ in range(3):
+        m = _WORD_AFTER.match(text, pos)
+        if not m or m.group(1).lower() in _STOP or m.start(1) > pos + 2:
+            break
+        words.append(m.group(1))
+        pos = m.end()
+    if not words:
+        return None
+    first = words[0]
+    adjective = first.lower() in _ADJECTIVES or first.lower().endswith(_ADJECTIVE_ENDINGS) or first[0].isupper()
+    second_is_noun = len(words) > 1 and words[1].islower() and (words[1].endswith("s") or words[1] in _PLURALS)
+    if len(words) > 1 and (second_is_noun or (adjective and words[1].islower())):
+        return _singular(words[1])
+    if first.endswith("ed") and first.islower() and first not in _ADJECTIVES:
+        return None  # "20 believed to be alive": a verb, the noun is elsewhere
+    return _singular(first)
+
+
+def _doc_tokens(doc, start: int, end: int):
+    """Tokens of `doc` (a Doc or Span over exactly `text`) inside [start, end)."""
+    base = getattr(doc, "start_char", 0)
+    return [t for t in doc if start <= t.idx - base < end]
+
+
+def _from_tree(doc, start: int, end: int) -> tuple[str | None, str | None]:
+    """Read `thing` and `predicate` off the dependency tree."""
+    inside = _doc_tokens(doc, start, end)
+    if not inside:
+        return None, None
+    ids = {t.i for t in inside}
+    heads = [t for t in inside if t.head.i not in ids or t.head.i == t.i]
+    top = heads[-1] if heads else inside[-1]
+    thing_token = None
+    if top.head.i != top.i and top.dep_ in ("nummod", "quantmod", "compound", "amod", "nmod") and top.head.pos_ in (
+        "NOUN",
+        "PROPN",
+    ):
+        thing_token = top.head
+    elif top.pos_ in ("NOUN", "PRON") and top.like_num is False and top.lemma_.lower() not in _MINUTES:
+        # "dozens of villages", "half of the students": the head is the quantifier
+        pobj = [c for p in top.children if p.dep_ == "prep" and p.lower_ == "of" for c in p.children if c.dep_ == "pobj"]
+        thing_token = pobj[0] if pobj else None
+    thing = None
+    if thing_token is not None:
+        thing = thing_token.lemma_ if thing_token.pos_ == "NOUN" else thing_token.text
+    return thing, _governor(thing_token if thing_token is not None else top)
+
+
+def _governor(token) -> str | None:
+    """The nearest verb above a token, or the noun an "of" hangs from ("transfer of")."""
+    came_by_prep = False
+    for _ in range(6):
+        if token.head.i == token.i:
+            return token.lemma_ if token.pos_ in ("VERB", "AUX") else None
+        token = token.head
+        if token.pos_ == "VERB" or (token.pos_ == "AUX" and token.dep_ == "ROOT"):
+            return token.lemma_
+        if token.pos_ == "NOUN" and came_by_prep:
+            return token.lemma_
+        came_by_prep = token.pos_ == "ADP"
+    return None
+
+
+# --- the scanner ------------------------------------------------------------
+
+
+@dataclass
+class _Reading:
+    start: int
+    end: int
+    number_end: int  # where the written figure (and unit) ends, for `thing`
+    quantity: Quantity | None  # None: consumed but not a figure (a date, a year range)
+
+
+def _read_at(text: str, m: re.Match) -> _Reading | None:
+    fig = _read_core(text, m)
+    if fig is None:
+        return None
+    start = fig.start
+    money = _CURRENCY_LEFT.search(text, max(0, start - 4), start)
+    money_unit = _CURRENCY_SYMBOLS[money.group(1).lower()] if money else None
+    if money:
+        start = money.start()
+    _apply_scale(text, fig, bool(money))
+    hedge_match = _HEDGE_LEFT.search(text, max(0, start - 40), start)
+    hedge = _HEDGES[re.sub(r"\s+", " ", hedge_match.group(1).lower())] if hedge_match else None
+    end, low, high, ranged = fig.end, fig.low, fig.high, False
+
+    # A range: "between 20 and 30", "20-30", "$300,000 to $600,000".
+    if fig.form == "number":
+        sep = (_AND_SEP if hedge == "between" and hedge_match.group(1).lower() == "between" else _RANGE_SEP).match(text, end)
+        other = _next_figure(text, sep.end(), bool(money)) if sep else None
+        if other is not None:
+            if other.scaled and not fig.scaled and fig.value < other.value / other.factor:
+                fig.value *= other.factor  # "20 to 30 million"
+                fig.precision *= other.factor
+                low = fig.value
+            dash = sep.group().strip() in "-–—"
+            if _is_year(fig) and _is_year(other):
+                return _Reading(start, other.end, other.end, None)  # "between 2007 and 2014"
+            if other.value > fig.value:
+                high, end, ranged = other.value, other.end, True
+                fig.sig = min(fig.sig, other.sig)
+            elif dash:
+                return _Reading(start, other.end, other.end, None)  # a score: "1-0", "2014-15"
+
+    if hedge == "between" and not ranged:
+        hedge, hedge_match = None, None  # "from 778 to 607": a change, read each side alone
+    unit = _read_unit(text, end, money_unit, fig)
+    if fig.form == "vague" and not ranged:
+        low, high = fig.low, fig.high  # _read_unit may add "and a half"
+    elif not ranged:
+        low = high = fig.value
+    if unit and unit.end > end:
+        end = unit.end
+    suffix = _SUFFIX.match(text, end)
+    if suffix and not (hedge and hedge != "within"):
+        hedge, hedge_match = _SUFFIX_HEDGES[suffix.group(1).lower()], None
+        end = suffix.end()
+
+    # Not figures: dates, clock times, years, codes, "a day" in "£5 a day".
+    if _is_excluded(text, fig, start, end, unit, hedge):
+        return _Reading(start, end, end, None)
+
+    if hedge == "within" and not (unit and unit.kind == "duration"):
+        hedge, hedge_match = None, None  # "in 10 cities": "in" is no hedge
+    if hedge_match:
+        start = hedge_match.start(1)
+    if ranged and hedge is None:
+        hedge = "between"
+
+    kind = {"fraction": "fraction", "ordinal": "ordinal"}.get(fig.form) or (unit.kind if unit else "count")
+    factor = unit.factor if unit else 1
+    interval = _scaled(_hedged(hedge, low, high, fig), factor)
+    quantity = Quantity(
+        text=text[start:end],
+        start=start,
+        end=end,
+        value=(low + high) / 2 * factor,
+        interval=interval,
+        unit=unit.unit if unit else "",
+        kind=kind,
+        hedge=hedge,
+    )
+    return _Reading(start, end, end, quantity)
+
+
+def _is_excluded(text: str, fig: _Figure, start: int, end: int, unit: _Unit | None, hedge: str | None) -> bool:
+    if fig.form == "number" and not fig.word and _is_code(text, fig.start, fig.end):
+        return True
+    if _CLOCK.match(text, fig.end) or _TIME_ZONE.match(text, fig.end) or _TIME_ZONE.match(text, end):
+        return True
+    if fig.form in ("number", "ordinal") and not unit:
+        if _DATE_BEFORE.search(text, max(0, fig.start - 12), fig.start) or _DATE_AFTER.match(text, fig.end):
+            return True
+        if _DATE_AFTER.match(text, end):
+            return True  # "from 24 to 26 June"
+    if not unit and _is_year(fig, text) and not (hedge and hedge != "within" and _looks_like_count_after(text, end)):
+        return True
+    if fig.form == "number" and not fig.word:
+        digits = text[fig.start:fig.end]
+        if re.fullmatch(r"0\d+", digits) or re.fullmatch(r"\d{7,}", digits):
+            return True  # "020", "12345678": codes and ids
+    if fig.word and text[fig.start:fig.start + 1].lower() == "a" and not hedge:
+        # "100 calories a day", "twice a week", "£100,000-a-week": a rate, not a length;
+        # "October 7, 2023, a day that ...": an apposition, not a length either.
+        if _RATE.search(text, max(0, fig.start - 30), fig.start):
+            return True
+        if unit and unit.kind == "duration" and _AFTER_CLAUSE_BREAK.search(text, max(0, fig.start - 5), fig.start):
+            return True
+    if end < len(text) and text[end].isalpha() and text[end - 1].isdigit():
+        return True  # "1990s", "under 18s", "4G"
+    return False
+
+
+def extract_quantities(text: str, doc=None, offset: int = 0) -> list[Quantity]:
+    """Every figure mention in `text`, with offsets into `text` plus `offset`.
+
+    `doc` is an optional spaCy Doc or Span covering exactly `text`; with it,
+    `thing` and `predicate` come from the dependency tree, without it
+    `thing` is guessed from the words after the figure.
+    """
+    masked = _PHONE.sub(lambda m: "#" * len(m.group()), text)
+    found: list[Quantity] = []
+    pos = 0
+    for m in _CORE.finditer(masked):
+        if m.start() < pos:
+            continue
+        reading = _read_at(masked, m)
+        if reading is None:
+            continue
+        pos = reading.end
+        if reading.quantity is None:
+            continue
+        found.append(_finish(reading.quantity, text, doc, offset, m.lastgroup))
+    return found
+
+
+def _finish(q: Quantity, text: str, doc, offset: int, group: str) -> Quantity:
+    form = {"vague": "vague", "fraction": "fraction", "rate": "fraction"}.get(group, "number")
+    thing = predicate = None
+    if doc is not None:
+        thing, predicate = _from_tree(doc, q.start, q.end)
+    if thing is None and q.kind in ("count", "fraction", "money"):
+        thing = _guess_thing(text, q.end, form)
+    if q.kind == "money" and thing is not None and q.unit == "USD" and thing.lower() == "dollar":
+        thing = None
+    return Quantity(
+        text=q.text,
+        start=q.start + offset,
+        end=q.end + offset,
+        value=q.value,
+        interval=q.interval,
+        unit=q.unit,
+        kind=q.kind,
+        hedge=q.hedge,
+        thing=thing,
+        predicate=predicate,
+    )
+
+
+def parse_quantity(phrase: str) -> Quantity | None:
+    """The first figure in a short phrase such as "at least 57,575 Palestinians"."""
+    found = extract_quantities(phrase)
+    return found[0] if found else None
