@@ -352,7 +352,7 @@ def judge_unique(article: Article, claims: list[Claim], best_scores: np.ndarray,
     for claim, best in zip(claims, best_scores):
         if claim.id in used or best >= min_score:
             continue
-        highlights = [Span(q.start, q.end) for q in claim.quantities if q.kind != "ordinal"]
+        highlights = [Span(q.start, q.end) for q in claim.quantities if _worth_reporting(q)]
         confidence = round(min(0.95, 0.5 + (min_score - float(best))), 3)
         verdicts.append(Verdict(
             "only_in", f"only {article.label} reports this", confidence, (evidence(claim, highlights),),

@@ -108,6 +108,7 @@ def to_dict(report: Report) -> dict:
         "verdicts": [_verdict(v) for v in report.verdicts],
         "summary": _summary(report),
         "versions": _jsonable(report.versions),
+        "skipped": [{"source": s["source"], "reason": s["reason"]} for s in report.skipped],
     }
 
 
