@@ -266,6 +266,7 @@ NOT_QUANTITIES = [
     "call 020 7946 0958 or +44 20 7946 0958",  # constructed: a phone number
     "eating about 100 calories a day",  # pt polytope-62 (only the 100)
     "in the 1990s",  # constructed: a decade
+    "speaking on behalf of the family",  # fc (several records): "half" inside a word
 ]
 
 

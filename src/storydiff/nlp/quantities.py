@@ -191,7 +191,11 @@ _WORD_NUMBER = (
 _FRACTION_WORDS = _alternation(_FRACTIONS)
 
 _CORE = re.compile(
+    # Every figure starts a word (a digit after a letter is a code: "G7"); the
+    # lookarounds reject mid-word positions before the long alternation runs.
     rf"""
+    (?<![A-Za-z])(?=[\dA-Za-z])
+    (?:
     (?P<rate>(?:one|1)\s+in\s+(?:every\s+)?(?:\d{{1,3}}(?:,\d{{3}})+|\d+|{_W_TENS}|{_W_SMALL})\b)
   | (?P<fraction>
         (?:a|one|two|three|four|five|six|seven|eight|nine)[\s-](?:{_FRACTION_WORDS})s?\b(?!-)
@@ -203,6 +207,7 @@ _CORE = re.compile(
   | (?P<ordinal>\d+(?:st|nd|rd|th)\b|(?:{_alternation(_ORDINALS)})\b)
   | (?P<digits>(?<![\d.,])(?:\d{{1,3}}(?:,\d{{3}})+|\d+)(?:\.\d+)?)
   | (?P<words>\b{_WORD_NUMBER})
+    )
     """,
     re.IGNORECASE | re.VERBOSE,
 )
@@ -344,14 +349,14 @@ def _fraction_as_ordinal(text: str, raw: str, end: int) -> int | None:
 
 def _apply_scale(text: str, fig: _Figure, money: bool) -> None:
     """Extend a number over "million", "and a half", "£5m": in place."""
-    if fig.form not in ("number",):
+    if fig.form != "number":
         return
     half = _AND_A_HALF.match(text, fig.end)
     if half and fig.precision >= 1:
         fig.value += 0.5
         fig.precision, fig.sig, fig.end = 0.5, fig.sig + 1, half.end()
     scale = _SCALE.match(text, fig.end)
-    attached = _ATTACHED.match(text, fig.end) if fig.form == "number" and not fig.word else None
+    attached = None if fig.word else _ATTACHED.match(text, fig.end)
     factor = 1.0
     if scale:
         for word in re.findall(r"[a-z]+", scale.group().lower()):
@@ -609,7 +614,6 @@ def _governor(token) -> str | None:
 class _Reading:
     start: int
     end: int
-    number_end: int  # where the written figure (and unit) ends, for `thing`
     quantity: Quantity | None  # None: consumed but not a figure (a date, a year range)
 
 
@@ -638,12 +642,12 @@ def _read_at(text: str, m: re.Match) -> _Reading | None:
                 low = fig.value
             dash = sep.group().strip() in "-–—"
             if _is_year(fig) and _is_year(other):
-                return _Reading(start, other.end, other.end, None)  # "between 2007 and 2014"
+                return _Reading(start, other.end, None)  # "between 2007 and 2014"
             if other.value > fig.value:
                 high, end, ranged = other.value, other.end, True
                 fig.sig = min(fig.sig, other.sig)
             elif dash:
-                return _Reading(start, other.end, other.end, None)  # a score: "1-0", "2014-15"
+                return _Reading(start, other.end, None)  # a score: "1-0", "2014-15"
 
     if hedge == "between" and not ranged:
         hedge, hedge_match = None, None  # "from 778 to 607": a change, read each side alone
@@ -661,7 +665,7 @@ def _read_at(text: str, m: re.Match) -> _Reading | None:
 
     # Not figures: dates, clock times, years, codes, "a day" in "£5 a day".
     if _is_excluded(text, fig, start, end, unit, hedge):
-        return _Reading(start, end, end, None)
+        return _Reading(start, end, None)
 
     if hedge == "within" and not (unit and unit.kind == "duration"):
         hedge, hedge_match = None, None  # "in 10 cities": "in" is no hedge
@@ -683,7 +687,7 @@ def _read_at(text: str, m: re.Match) -> _Reading | None:
         kind=kind,
         hedge=hedge,
     )
-    return _Reading(start, end, end, quantity)
+    return _Reading(start, end, quantity)
 
 
 def _is_excluded(text: str, fig: _Figure, start: int, end: int, unit: _Unit | None, hedge: str | None) -> bool:
