@@ -50,7 +50,6 @@ A vague count with a unit scales it: "several hours" = [180, 540] minutes.
 
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import dataclass
 
