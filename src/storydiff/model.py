@@ -36,7 +36,7 @@ class Article:
             return self.outlet
         if self.title:
             return self.title if len(self.title) <= 40 else self.title[:39] + "…"
-        return self.source.rsplit("/", 1)[-1]
+        return "stdin" if self.source == "-" else self.source.rsplit("/", 1)[-1]
 
 
 @dataclass(frozen=True)

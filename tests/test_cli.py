@@ -1,0 +1,80 @@
+"""The command line, run as a user runs it: a real subprocess."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from storydiff.cli import main
+
+EXE = [sys.executable, "-m", "storydiff.cli"]
+
+
+def run(*args, stdin: bytes | None = None):
+    return subprocess.run([*EXE, *args], input=stdin, capture_output=True, timeout=300)
+
+
+@pytest.fixture(scope="module")
+def json_run(example_paths):
+    return run("compare", *example_paths, "--format", "json")
+
+
+def test_compare_json_on_the_example(json_run):
+    assert json_run.returncode == 0, json_run.stderr.decode()
+    data = json.loads(json_run.stdout)
+    kinds = {v["conflict_kind"] for v in data["verdicts"] if v["label"] == "conflict"}
+    assert {"duration", "figure", "quote_wording"} <= kinds
+
+
+def test_terminal_output_groups_conflicts_first(example_paths):
+    result = run("compare", *example_paths, "--no-color", "--width", "100")
+    out = result.stdout.decode()
+    assert result.returncode == 0
+    assert out.index("Conflicts") < out.index("Agreements") < out.index("Only in")
+    assert "just over an hour" in out and "about two hours" in out
+    assert "\x1b[" not in out
+
+
+def test_stdin_and_html_output(example_paths, tmp_path):
+    target = tmp_path / "report.html"
+    with open(example_paths[1], "rb") as f:
+        result = run("compare", example_paths[0], "-", "--format", "html", "-o", str(target), stdin=f.read())
+    assert result.returncode == 0, result.stderr.decode()
+    html = target.read_text()
+    assert html.lower().startswith("<!doctype html>") and "<mark" in html
+
+
+def test_one_bad_input_is_named_and_exit_is_nonzero(example_paths, tmp_path):
+    binary = tmp_path / "photo.txt"
+    binary.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)))
+    result = run("compare", *example_paths, str(binary), "--format", "json")
+    assert result.returncode == 1
+    assert str(binary) in result.stderr.decode()
+    data = json.loads(result.stdout)  # the good inputs were still compared
+    assert len(data["articles"]) == 2 and data["skipped"][0]["source"] == str(binary)
+
+
+def test_missing_file_and_too_few_articles(tmp_path):
+    result = run("compare", str(tmp_path / "nope.txt"), str(tmp_path / "nope2.txt"))
+    assert result.returncode == 1
+    err = result.stderr.decode()
+    assert "nope.txt" in err and "nope2.txt" in err and "nothing to compare" in err.lower()
+
+
+def test_help_explains_the_command():
+    from click.testing import CliRunner
+
+    out = CliRunner().invoke(main, ["compare", "--help"]).output
+    for words in ("INPUT", "--format", "Exit status", "standard input"):
+        assert words in out
+
+
+def test_bad_settings_file_is_a_clear_error(example_paths, tmp_path):
+    bad = tmp_path / "settings.toml"
+    bad.write_text("[embedder]\nbackend = \"glove\"\n")
+    result = run("compare", *example_paths, "--settings", str(bad))
+    assert result.returncode == 1
+    assert "glove" in result.stderr.decode() and "minilm" in result.stderr.decode()
