@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: demo test bench install clean
+.PHONY: demo test bench train-judge eval install clean
 
 $(STAMP): pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -26,6 +26,16 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
+
+# Trains the default judge's small learned model on ../shared/data (training files only).
+train-judge: $(STAMP)
+	$(BIN)/python scripts/train_judge.py
+
+# Scores the default judge on the evaluation files; see docs/evaluation.md.
+eval: $(STAMP)
+	$(BIN)/storydiff eval consistency ../shared/data/consistency/summedits-news-dev.jsonl \
+		../shared/data/consistency/xsumfaith-val.jsonl ../shared/data/consistency/summeval-val.jsonl \
+		../shared/data/consistency/factcc-val.jsonl ../shared/data/consistency/polytope-val.jsonl
 
 clean:
 	rm -rf $(VENV) build *.egg-info src/*.egg-info
