@@ -1,0 +1,105 @@
+"""`make bench`: how fast compare is, against the embedder's own ceiling, in one run.
+
+Measures, on this machine:
+  1. cold: a fresh process that imports storydiff, loads the models and
+     compares the pair (what a user waits for on the first command);
+  2. warm: compare again in a process whose models are loaded (the library
+     and server case), median of several runs;
+  3. the embedder alone on the same sentences, sentences/s: the ceiling, and
+     the torch (sentence-transformers) path as the baseline the ONNX path
+     replaced.
+Pairs: the founding example, and two ~1,000-word real articles of one ECB+
+event from ../shared/data (skipped with a note when that folder is absent).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+ROOT = Path(__file__).resolve().parent.parent
+ECB = ROOT.parent / "shared" / "data" / "stories" / "ecbplus-dev.jsonl"
+ECB_PAIR = ("ecb-29_5ecbplus", "ecb-29_1ecbplus")  # 969 and 965 words, one event
+RUNS = int(os.environ.get("BENCH_RUNS", "7"))
+
+
+def median_time(fn, runs=RUNS):
+    fn()  # warm-up
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def load_pairs():
+    from storydiff.ingest import load, make_article
+
+    pairs = {"gaza-talks example": [load(str(ROOT / "examples/gaza-talks" / f))[0]
+                                    for f in ("aljazeera.txt", "rewrite.txt")]}
+    if ECB.exists():
+        rows = {r["id"]: r for r in map(json.loads, ECB.open(encoding="utf-8")) if r["id"] in ECB_PAIR}
+        pairs["ECB+ 2×1,000 words"] = [make_article(rows[i]["text"], f"{ECB.name}#{i}") for i in ECB_PAIR]
+    else:
+        print(f"note: {ECB} not found; the 1,000-word pair is skipped", file=sys.stderr)
+    return pairs
+
+
+def cold_seconds(paths: list[str]) -> float:
+    code = "import storydiff,sys; storydiff.compare(sys.argv[1:])"
+    times = []
+    for _ in range(3):
+        start = time.perf_counter()
+        subprocess.run([sys.executable, "-c", code, *paths], check=True, capture_output=True)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def main():
+    import storydiff
+    from storydiff.backends.embedder import get_embedder
+    from storydiff.nlp.claims import extract_claims
+    from storydiff.settings import load_settings
+
+    settings = load_settings()
+    onnx = get_embedder(settings)
+    torch_embedder = get_embedder(settings.with_overrides({"embedder": {"backend": "minilm-torch"}}))
+    rows = []
+    tmp = ROOT / "benchmarks" / ".pair"
+    tmp.mkdir(exist_ok=True)
+    for name, articles in load_pairs().items():
+        words = sum(len(a.text.split()) for a in articles)
+        sentences = [c.text for a in articles for c in extract_claims(a)]
+        warm = median_time(lambda: storydiff.compare_articles(articles, settings))
+        claims_only = median_time(lambda: [extract_claims(a) for a in articles])
+        embed_onnx = median_time(lambda: onnx.encode(sentences))
+        embed_torch = median_time(lambda: torch_embedder.encode(sentences))
+        paths = []
+        for i, a in enumerate(articles):
+            path = tmp / f"{i}.txt"
+            path.write_text(a.text, encoding="utf-8")
+            paths.append(str(path))
+        cold = cold_seconds(paths)
+        rows.append((name, words, len(sentences), cold, warm, claims_only, embed_onnx, embed_torch))
+
+    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+          f"{platform.platform()}")
+    print(f"median of {RUNS} runs (cold: median of 3 fresh processes)\n")
+    print("| pair | words | sentences | cold s | warm s | of which claims s | embed ONNX s (sent/s) "
+          "| embed torch s (sent/s) | ONNX speed-up | warm ÷ embed |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
+    for name, words, n, cold, warm, claims, onnx_s, torch_s in rows:
+        print(f"| {name} | {words} | {n} | {cold:.2f} | {warm:.3f} | {claims:.3f} | {onnx_s:.3f} ({n / onnx_s:.0f}) "
+              f"| {torch_s:.3f} ({n / torch_s:.0f}) | {torch_s / onnx_s:.2f}× | {warm / onnx_s:.2f}× |")
+
+
+if __name__ == "__main__":
+    main()
