@@ -32,7 +32,7 @@ STAGE_VERSION = "storydiff.judge.rules.v1"
 
 QUOTE_MATCH = 0.7  # share of the shorter quote's words found in order in the other
 FIGURE_PAIR_MIN = 0.5  # combined claim + context similarity for two figures to be about one thing
-CONTEXT_MIN = 0.45
+CONTEXT_MIN = 0.35
 CLAIM_MIN_FOR_FIGURES = 0.3
 AGREE_SCORE = 0.66
 NEGATION_SCORE = 0.72
