@@ -11,6 +11,7 @@ text files pick up outlet/title/date/url from a `metadata.json` beside them.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import unicodedata
 from pathlib import Path
@@ -20,6 +21,7 @@ from ..errors import EmptyInputError, InputError, NoArticleTextError, SettingsEr
 from ..model import Article
 from ..settings import Settings, load_settings
 from .decoding import decode
+from .fetch import fetch, is_url
 from .html import extract_html, looks_like_html
 from .reading import STDIN, read_path, read_stream
 from .records import iter_json_records, iter_jsonl_records, parse_json, record_fields
@@ -106,7 +108,15 @@ def _text_article(where: str, text: str, min_chars: int, **meta: str | None) -> 
 def _load(source: str, settings: Settings | None, stdin: BinaryIO | None) -> tuple[list[Article], list[InputError]]:
     """One input -> (articles, record errors); whole-input failures raise."""
     max_bytes, min_chars = _limits(settings)
+    if is_url(source):  # http(s) only, with the SSRF, timeout and size rules of ingest.fetch
+        fetched = fetch(source, settings)
+        articles, errors = _parse(source, fetched.body, min_chars)
+        return [a if a.url else dataclasses.replace(a, url=fetched.url) for a in articles], errors
     data = read_stream(stdin, max_bytes) if source == STDIN else read_path(source, max_bytes)
+    return _parse(source, data, min_chars)
+
+
+def _parse(source: str, data: bytes, min_chars: int) -> tuple[list[Article], list[InputError]]:
     text = decode(source, data)
 
     parsed = parse_json(source, text)
@@ -136,7 +146,7 @@ def _load(source: str, settings: Settings | None, stdin: BinaryIO | None) -> tup
         )
         return [article], []
 
-    meta = {} if source == STDIN else sidecar_metadata(Path(source), source)
+    meta = {} if source == STDIN or is_url(source) else sidecar_metadata(Path(source), source)
     meta.pop("note", None)
     return [_text_article(source, text, min_chars, **meta)], []
 

@@ -34,7 +34,7 @@ __all__ = ["Fetched", "FetchOptions", "fetch", "is_url", "check_address"]
 
 _URL = re.compile(r"^https?://", re.IGNORECASE)
 _CHUNK = 65536
-_SAVE_HINT = "or save the page (e.g. `curl -o page.html URL`) and pass the file"
+_SAVE_HINT = "or save the page first (e.g. `curl -o page.html URL`) and pass the file"
 
 
 def is_url(source: str) -> bool:
