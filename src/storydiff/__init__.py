@@ -14,7 +14,7 @@ from .settings import Settings, load_settings
 __all__ = [
     "compare", "compare_articles", "Article", "Claim", "Evidence", "Interval", "Quantity", "Quote", "Report",
     "Sentence", "Span", "TimeMention", "Verdict", "Alignment", "Settings", "load_settings",
-    "StorydiffError", "InputError",
+    "StorydiffError", "InputError", "Corpus",
 ]
 
 
@@ -29,3 +29,12 @@ def compare_articles(articles, settings: Settings | None = None) -> Report:
     from .pipeline import compare_articles as _compare_articles
 
     return _compare_articles(list(articles), settings)
+
+
+def __getattr__(name: str):
+    # Corpus brings in the store; import it only when asked for.
+    if name == "Corpus":
+        from .corpus import Corpus
+
+        return Corpus
+    raise AttributeError(f"module 'storydiff' has no attribute {name!r}")

@@ -78,6 +78,300 @@ def compare(inputs, fmt, output, settings_path, color, width):
     sys.exit(1 if report.skipped else 0)
 
 
+# --- the corpus: add, stories, show, export (docs/corpus.md) ------------------------------
+
+def _db_option(fn):
+    return click.option("--db", "db_path", type=click.Path(dir_okay=False),
+                        help="The corpus database file (default: [store] path, "
+                             "~/.local/share/storydiff/storydiff.db).")(fn)
+
+
+def _corpus_settings_option(fn):
+    return click.option("--settings", "settings_path", type=click.Path(exists=True, dir_okay=False),
+                        help="A TOML settings file overlaying the defaults (see docs/guide.md).")(fn)
+
+
+def _open_corpus(db_path, settings_path):
+    from .corpus import Corpus
+    from .settings import load_settings
+
+    return Corpus(db_path, load_settings(settings_path))
+
+
+@main.command()
+@click.argument("inputs", nargs=-1, required=True, metavar="PATH|URL|FEED...")
+@_db_option
+@_corpus_settings_option
+def add(inputs, db_path, settings_path):
+    """Add articles to the corpus and group them into stories.
+
+    Each input is a text, HTML, JSON or JSONL file, a folder (read
+    recursively; hidden files skipped), an http(s) URL, an RSS/Atom feed
+    (a URL or a file; each entry's page is fetched unless the feed carries
+    the full text) or an OPML list of feeds. An article already stored is
+    counted as a duplicate, never stored twice; a near-copy (syndicated
+    wire copy, a repost) is stored but marked as a copy of its original.
+
+    URLs that resolve to private, loopback or link-local addresses are
+    refused unless [fetch] allow_private = true.
+
+    Exit status: 0 when every input was read, 1 when any failed (the rest
+    are still added), 2 on a usage error.
+
+    \b
+    Examples:
+      storydiff add saved-pages/
+      storydiff add https://example.org/news/feed.xml --db news.db
+      storydiff add feeds.opml day.jsonl
+    """
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    err = _stderr()
+    try:
+        corpus = _open_corpus(db_path, settings_path)
+        with corpus, Progress(TextColumn("[bold]adding[/]"), BarColumn(), MofNCompleteColumn(),
+                              TimeElapsedColumn(), TextColumn("{task.description}"), console=err) as bar:
+            task = bar.add_task("", total=0)
+
+            def progress(kind, value):
+                if kind == "total":
+                    bar.update(task, total=(bar.tasks[0].total or 0) + value)
+                else:
+                    name = str(value)
+                    bar.update(task, advance=1, description=name if len(name) <= 50 else "…" + name[-49:])
+
+            summary = corpus.add(inputs, progress=progress)
+            bar.update(task, description="")
+            err.print(_add_summary_table(summary, corpus.path))
+    except StorydiffError as error:
+        err.print(f"[bold red]error:[/] {error}")
+        sys.exit(1)
+    sys.exit(0 if summary.ok else 1)
+
+
+def _add_summary_table(summary, db_path):
+    from rich import box
+    from rich.console import Group
+    from rich.table import Table
+
+    counts = summary.counts()
+    table = Table(title=f"storydiff add → {db_path}", box=box.SIMPLE_HEAD, title_justify="left")
+    table.add_column("result")
+    table.add_column("count", justify="right")
+    table.add_column("notes")
+    table.add_row("added", str(counts["added"]), f"in {len(set(summary.stories.values()))} stories")
+    table.add_row("duplicate", str(counts["duplicate"]), "already stored; not stored again")
+    table.add_row("near-copy", str(counts["near-copy"]), "stored, marked as copies; not independent sources")
+    table.add_row("failed", str(counts["failed"]), "", style="red" if counts["failed"] else None)
+    parts = [table]
+    if summary.failed:
+        failed = Table(title="failed inputs", box=box.SIMPLE_HEAD, title_justify="left")
+        failed.add_column("input", overflow="fold")
+        failed.add_column("reason", overflow="fold")
+        for problem in summary.failed:
+            failed.add_row(problem.source, problem.reason)
+        parts.append(failed)
+    return Group(*parts)
+
+
+@main.group(name="stories", invoke_without_command=True)
+@_db_option
+@_corpus_settings_option
+@click.option("--json", "as_json", is_flag=True, help="Print the list as JSON.")
+@click.pass_context
+def stories_group(ctx, db_path, settings_path, as_json):
+    """List the corpus's stories (the default), or merge and split them by hand.
+
+    The list shows each story's id, size, independent sources (members
+    that are not near-copies), outlets, time span and a title: the headline
+    closest to the story's centre.
+
+    \b
+    Examples:
+      storydiff stories --db news.db
+      storydiff stories merge 3f2a 9c1b
+      storydiff stories split 3f2a 0d9e4c1a77b2e6f0
+    """
+    ctx.ensure_object(dict)
+    ctx.obj.update(db_path=db_path, settings_path=settings_path)
+    if ctx.invoked_subcommand is None:
+        ctx.invoke(stories_list, db_path=db_path, settings_path=settings_path, as_json=as_json)
+
+
+@stories_group.command(name="list")
+@_db_option
+@_corpus_settings_option
+@click.option("--json", "as_json", is_flag=True, help="Print the list as JSON.")
+@click.pass_context
+def stories_list(ctx, db_path, settings_path, as_json):
+    """List stories, largest first."""
+    import dataclasses
+    import json as _json
+
+    from rich import box
+    from rich.console import Console
+    from rich.table import Table
+
+    db_path, settings_path = _inherit(ctx, db_path, settings_path)
+    try:
+        with _open_corpus(db_path, settings_path) as corpus:
+            infos = corpus.stories()
+    except StorydiffError as error:
+        _stderr().print(f"[bold red]error:[/] {error}")
+        sys.exit(1)
+    if as_json:
+        sys.stdout.write(_json.dumps([dataclasses.asdict(i) for i in infos], indent=2, ensure_ascii=False) + "\n")
+        return
+    table = Table(box=box.SIMPLE_HEAD)
+    for column in ("story", "size", "indep.", "outlets", "time span", "title"):
+        table.add_column(column, justify="right" if column in ("size", "indep.") else "left",
+                         overflow="fold" if column == "title" else "ellipsis")
+    for s in infos:
+        span = s.first[:10] if s.first else "–"
+        if s.last and s.last[:10] != span:
+            span += f" – {s.last[:10]}"
+        outlets = ", ".join(s.outlets[:3]) + (f" +{len(s.outlets) - 3}" if len(s.outlets) > 3 else "")
+        table.add_row(s.id, str(s.size), str(s.independent), outlets or "–", span, s.title or "–")
+    Console().print(table)
+    if not infos:
+        _stderr().print("no stories yet; add articles with `storydiff add`")
+
+
+def _inherit(ctx, db_path, settings_path):
+    parent = ctx.obj or {}
+    return db_path or parent.get("db_path"), settings_path or parent.get("settings_path")
+
+
+@stories_group.command(name="merge")
+@click.argument("keep", metavar="STORY")
+@click.argument("absorb", metavar="OTHER")
+@_db_option
+@_corpus_settings_option
+@click.pass_context
+def stories_merge(ctx, keep, absorb, db_path, settings_path):
+    """Move every article of story OTHER into STORY.
+
+    The edit is recorded and applied again whenever the corpus is
+    re-clustered. Story ids may be shortened to any unique prefix.
+    """
+    db_path, settings_path = _inherit(ctx, db_path, settings_path)
+    try:
+        with _open_corpus(db_path, settings_path) as corpus:
+            kept = corpus.merge(keep, absorb)
+            size = corpus.story(kept).size
+    except StorydiffError as error:
+        _stderr().print(f"[bold red]error:[/] {error}")
+        sys.exit(1)
+    click.echo(f"merged into story {kept} ({size} articles)")
+
+
+@stories_group.command(name="split")
+@click.argument("story", metavar="STORY")
+@click.argument("articles", nargs=-1, required=True, metavar="ARTICLE...")
+@_db_option
+@_corpus_settings_option
+@click.pass_context
+def stories_split(ctx, story, articles, db_path, settings_path):
+    """Move ARTICLEs of STORY into a new story of their own.
+
+    The edit is recorded and applied again whenever the corpus is
+    re-clustered. Ids may be shortened to any unique prefix.
+    """
+    db_path, settings_path = _inherit(ctx, db_path, settings_path)
+    try:
+        with _open_corpus(db_path, settings_path) as corpus:
+            new_id = corpus.split(story, articles)
+    except StorydiffError as error:
+        _stderr().print(f"[bold red]error:[/] {error}")
+        sys.exit(1)
+    click.echo(f"split {len(set(articles))} article(s) into new story {new_id}")
+
+
+@main.command()
+@click.argument("story", metavar="STORY")
+@_db_option
+@_corpus_settings_option
+@click.option("-f", "--format", "fmt", type=click.Choice(FORMATS), default="terminal", show_default=True,
+              help="Format of the claim comparison.")
+@click.option("--refresh", is_flag=True, help="Compare again even when a stored result is current.")
+@click.option("--color/--no-color", default=None, help="Force colour on or off (terminal format).")
+@click.option("--width", type=int, default=None, help="Terminal width for the terminal format.")
+def show(story, db_path, settings_path, fmt, refresh, color, width):
+    """Show a story: its coverage, then the claim comparison across its articles.
+
+    The comparison is stored in the corpus and reused until the story's
+    articles or the comparing stages change. Near-copies are listed in the
+    coverage but not compared (they add no claims of their own).
+
+    \b
+    Examples:
+      storydiff show 3f2a
+      storydiff show 3f2a --format html > story.html
+    """
+    from rich import box
+    from rich.table import Table
+
+    from .report import render
+
+    err = _stderr()
+    try:
+        with _open_corpus(db_path, settings_path) as corpus:
+            info = corpus.story(story)
+            copies = corpus.store.copies()
+            articles = corpus.store.articles(info.article_ids)
+            cached = corpus.is_cached(info.id) and not refresh
+            with err.status("Comparing the story's articles…", spinner="dots"):
+                report = corpus.compare_story(info.id, refresh=refresh)
+    except StorydiffError as error:
+        err.print(f"[bold red]error:[/] {error}")
+        sys.exit(1)
+    if fmt == "terminal":
+        from rich.console import Console
+
+        console = Console(force_terminal=color, no_color=color is False, width=width)
+        table = Table(title=f"story {info.id}: {info.title or ''}", box=box.SIMPLE_HEAD, title_justify="left")
+        for column in ("article", "outlet", "published", "title", "note"):
+            table.add_column(column, overflow="fold" if column == "title" else "ellipsis")
+        for a in articles:
+            note = f"copy of {copies[a.id]}" if a.id in copies else ""
+            table.add_row(a.id, a.outlet or "–", (a.published or "–")[:16], a.title or a.source, note)
+        console.print(table)
+        console.print(f"{info.size} articles, {info.independent} independent; comparison "
+                      f"{'from the store' if cached else 'computed now'}\n")
+    text = render(report, fmt, color=color if fmt == "terminal" else None, width=width)
+    sys.stdout.write(text if text.endswith("\n") else text + "\n")
+
+
+@main.command()
+@_db_option
+@_corpus_settings_option
+@click.option("-f", "--format", "fmt", type=click.Choice(("jsonl", "csv", "parquet")), default="jsonl",
+              show_default=True, help="Output format; parquet needs pyarrow installed.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True),
+              help="Write to this file instead of standard output (required for parquet).")
+def export(db_path, settings_path, fmt, output):
+    """Export every stored article with its story id and copy_of.
+
+    Columns: id, story_id, copy_of, title, outlet, published, url, source,
+    added_at, text.
+
+    \b
+    Examples:
+      storydiff export --format csv -o corpus.csv
+      storydiff export > corpus.jsonl
+    """
+    err = _stderr()
+    try:
+        with _open_corpus(db_path, settings_path) as corpus:
+            n = corpus.export(fmt, output if output else sys.stdout)
+    except StorydiffError as error:
+        err.print(f"[bold red]error:[/] {error}")
+        sys.exit(1)
+    if output:
+        err.print(f"wrote {n} articles to {output}")
+
+
+
 def _stderr():
     from rich.console import Console
 

@@ -1,0 +1,509 @@
+"""A persistent corpus: articles in, grouped into stories, compared per story.
+
+    corpus = Corpus("news.db", settings)
+    summary = corpus.add(["saved/", "https://example.org/feed.xml", "feeds.opml"])
+    for story in corpus.stories(): ...
+    report = corpus.compare_story(story.id)      # cached until its members or stages change
+
+It ties the store, ingest, `stories` (near-duplicates and clustering) and the
+compare pipeline together; the CLI is a thin layer over it.
+
+How `add` stays correct when killed or run twice at once: articles are read
+and embedded outside any lock, then each batch is written in ONE
+transaction (articles, signals, copies, story memberships together), so a
+batch is stored whole or not at all. Before it writes, a batch first takes
+in whatever other processes stored since (under the write lock), so the
+clusterer and the duplicate finder always see the whole corpus.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+import numpy as np
+
+from .errors import InputError, StorydiffError
+from .ingest.sidecar import SIDECAR_NAME
+from .model import Article, Report
+from .settings import Settings, load_settings
+from .store import Store, StoreError, UnknownStoryError, members_hash  # noqa: F401 (StoreError re-exported)
+
+__all__ = ["Corpus", "AddSummary", "StoryInfo", "default_db_path", "EXPORT_FORMATS"]
+
+EXPORT_FORMATS = ("jsonl", "csv", "parquet")
+_STORE_SUFFIXES = ("", "-wal", "-shm", "-journal")
+
+
+def default_db_path(settings: Settings) -> Path:
+    return Path(os.path.expanduser(settings.get("store", "path")))
+
+
+@dataclass
+class AddSummary:
+    """What `Corpus.add` did with each input."""
+
+    added: list[Article] = field(default_factory=list)
+    duplicates: list[tuple[str, str]] = field(default_factory=list)  # (source, id already stored)
+    near_copies: list[tuple[str, str, str]] = field(default_factory=list)  # (source, id, copy_of)
+    failed: list[InputError] = field(default_factory=list)
+    stories: dict[str, str] = field(default_factory=dict)  # new article id -> story id
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed
+
+    def counts(self) -> dict[str, int]:
+        return {"added": len(self.added), "duplicate": len(self.duplicates),
+                "near-copy": len(self.near_copies), "failed": len(self.failed)}
+
+
+@dataclass(frozen=True)
+class StoryInfo:
+    id: str
+    size: int
+    independent: int  # members that are not near-copies of another stored article
+    outlets: tuple[str, ...]
+    first: str | None  # earliest and latest publication date of its members
+    last: str | None
+    title: str | None  # the headline closest to the story's centroid
+    article_ids: tuple[str, ...]
+
+
+# Progress events: ("total", n) adds n to the expected work; ("done", source) marks one read.
+ProgressFn = Callable[[str, object], None]
+
+
+def _noop(kind: str, value: object) -> None:
+    pass
+
+
+class Corpus:
+    """A corpus stored in one SQLite file."""
+
+    def __init__(self, path: str | Path | None = None, settings: Settings | None = None):
+        self.settings = settings or load_settings()
+        self.path = Path(path).expanduser() if path is not None else default_db_path(self.settings)
+        self.store = Store.open(self.path, busy_timeout_ms=self.settings.get("store", "busy_timeout_ms"))
+        self._embedder = None
+        self._clusterer = None
+        self._dupes = None
+        self._seen_seq = 0  # the clusterer and duplicate finder hold every article up to this seq
+
+    def close(self) -> None:
+        self.store.close()
+
+    def __enter__(self) -> Corpus:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # --- reading inputs -----------------------------------------------------------------
+
+    def _is_store_file(self, path: Path) -> bool:
+        try:
+            resolved = path.resolve()
+        except OSError:
+            return False
+        return any(resolved == Path(str(self.path.resolve()) + suffix) for suffix in _STORE_SUFFIXES)
+
+    def _expand(self, inputs: Iterable[str], summary: AddSummary) -> list[str]:
+        """Folders into their files (recursively; hidden files and this corpus's own files skipped)."""
+        out: list[str] = []
+        for raw in inputs:
+            source = str(raw)
+            path = Path(source)
+            if "://" not in source and path.is_dir():
+                for root, dirs, files in os.walk(path):
+                    dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                    for name in sorted(files):
+                        child = Path(root) / name
+                        # metadata.json sidecars describe the files beside them; load() reads them there
+                        if name.startswith(".") or name == SIDECAR_NAME or self._is_store_file(child):
+                            continue
+                        out.append(str(child))
+            elif "://" not in source and self._is_store_file(path):
+                summary.failed.append(InputError(source, "is this corpus's own database file; not added"))
+            else:
+                out.append(source)
+        return out
+
+    def _read(self, sources: list[str], progress: ProgressFn) -> Iterator[Article | InputError]:
+        """Every article the inputs hold, and an InputError for each that fails, in input order."""
+        from .ingest import feeds, load_many
+        from .ingest.fetch import fetch, is_url
+
+        workers = max(1, int(self.settings.get("fetch", "workers")))
+        for source in sources:
+            try:
+                if is_url(source):
+                    fetched = fetch(source, self.settings)
+                    kind, data = feeds.sniff(fetched.body), fetched.body
+                else:
+                    kind, data = self._sniff_file(source)
+                if kind is None:
+                    articles, errors = load_many([source], self.settings)
+                    yield from articles
+                    yield from errors
+                    continue
+                feed_urls = feeds.opml_feed_urls(source, data) if kind == "opml" else [source]
+            except InputError as err:
+                yield err
+                continue
+            finally:
+                progress("done", source)
+            yield from self._read_feeds(feed_urls, data if kind == "feed" else None, workers, progress)
+
+    def _sniff_file(self, source: str) -> tuple[str | None, bytes | None]:
+        from .ingest import feeds
+
+        try:
+            with open(source, "rb") as f:
+                head = f.read(4096)
+        except OSError:
+            return None, None  # load_many names the problem
+        kind = feeds.sniff(head)
+        if kind is None:
+            return None, None
+        from .ingest.reading import read_path
+
+        return kind, read_path(source, self.settings.get("ingest", "max_input_bytes"))
+
+    def _read_feeds(self, feed_urls: list[str], data: bytes | None, workers: int,
+                    progress: ProgressFn) -> Iterator[Article | InputError]:
+        from .ingest import feeds
+        from .ingest.fetch import fetch
+
+        for feed_url in feed_urls:
+            try:
+                body = data if data is not None else fetch(feed_url, self.settings).body
+                entries = feeds.feed_entries(feed_url, body)
+            except InputError as err:
+                yield err
+                continue
+            # Entries already stored under their link are not fetched again.
+            known = self.store.has_urls(e.link for e in entries if e.link)
+            entries = [e for e in entries if e.link not in known]
+            progress("total", len(entries))
+
+            def one(entry):
+                try:
+                    return feeds.entry_article(entry, self.settings)
+                except InputError as err:
+                    return err
+
+            with ThreadPoolExecutor(max_workers=workers) as pool:
+                for entry, result in zip(entries, pool.map(one, entries)):
+                    progress("done", entry.link or entry.source)
+                    yield result
+
+    # --- adding -------------------------------------------------------------------------
+
+    def add(self, inputs: Iterable[str], progress: ProgressFn | None = None) -> AddSummary:
+        """Read, store and cluster every input; one bad input never stops the others."""
+        progress = progress or _noop
+        summary = AddSummary()
+        sources = self._expand(inputs, summary)
+        progress("total", len(sources))
+        batch_size = max(1, int(self.settings.get("store", "batch_size")))
+        batch: list[Article] = []
+        seen: set[str] = set()
+        for item in self._read(sources, progress):
+            if isinstance(item, InputError):
+                summary.failed.append(item)
+                continue
+            if item.id in seen:
+                summary.duplicates.append((item.source, item.id))
+                continue
+            seen.add(item.id)
+            batch.append(item)
+            if len(batch) >= batch_size:
+                self._add_batch(batch, summary)
+                batch = []
+        if batch:
+            self._add_batch(batch, summary)
+        return summary
+
+    def _add_batch(self, batch: list[Article], summary: AddSummary) -> None:
+        from . import stories
+
+        stored = self.store.has_articles(a.id for a in batch)
+        for a in batch:
+            if a.id in stored:
+                summary.duplicates.append((a.source, a.id))
+        fresh = [a for a in batch if a.id not in stored]
+        if not fresh:
+            return
+        signals = stories.signals_for(fresh, self.settings, embedder=self._get_embedder())
+        by_id = {s.article_id: s for s in signals}
+        with self.store.transaction():
+            self._catch_up()
+            new = self.store.insert_articles(fresh)
+            new_ids = {a.id for a in new}
+            for a in fresh:
+                if a.id not in new_ids:  # another process stored it after our check
+                    summary.duplicates.append((a.source, a.id))
+            if not new:
+                return
+            copies = {}
+            for a in new:
+                original = self._dupes.add(a.id, a.text)
+                if original is not None and original != a.id:
+                    copies[a.id] = original
+            new_signals = [by_id[a.id] for a in new]
+            story_ids = self._clusterer.add_many(new_signals)
+            assignments = {s.article_id: sid for s, sid in zip(new_signals, story_ids)}
+            self.store.put_signals(new_signals, model=self._model_name())
+            self.store.assign(assignments)
+            if copies:
+                self.store.mark_copies(copies, method="minhash-lsh")
+            self._seen_seq = self.store.max_seq()
+        for a in new:
+            if a.id in copies:
+                summary.near_copies.append((a.source, a.id, copies[a.id]))
+            else:
+                summary.added.append(a)
+        summary.stories.update(assignments)
+
+    def _get_embedder(self):
+        if self._embedder is None:
+            from .backends.embedder import get_embedder
+
+            self._embedder = get_embedder(self.settings)
+        return self._embedder
+
+    def _model_name(self) -> str:
+        from . import stories
+
+        return f"{self._get_embedder().name}+{stories.STAGE_VERSION}"
+
+    def _catch_up(self) -> None:
+        """Feed the clusterer and duplicate finder every article stored since they last looked."""
+        from . import stories
+
+        if self._clusterer is None:
+            self._clusterer = stories.StoryClusterer(self.settings)
+            self._dupes = stories.DuplicateFinder(self.settings)
+            self._seen_seq = 0
+        if self.store.max_seq() <= self._seen_seq:
+            return
+        for article_id, text, _ in self.store.texts_after(self._seen_seq):
+            self._dupes.add(article_id, text)
+        members = self.store.memberships()
+        restored = [(_as_signals(s), members[s.article_id])
+                    for s in self.store.signals_after(self._seen_seq) if s.article_id in members]
+        self._clusterer.restore(restored)
+        self._seen_seq = self.store.max_seq()
+
+    # --- stories ------------------------------------------------------------------------
+
+    def stories(self) -> list[StoryInfo]:
+        """Every story, largest first."""
+        members: dict[str, list[str]] = {}
+        for article_id, story_id in self.store.memberships().items():
+            members.setdefault(story_id, []).append(article_id)
+        infos = [self._info(story_id, ids) for story_id, ids in members.items()]
+        return sorted(infos, key=lambda s: (-s.size, s.first or "", s.id))
+
+    def story(self, story_id: str) -> StoryInfo:
+        story_id = self.store.resolve_story(story_id)
+        return self._info(story_id, self.store.members(story_id))
+
+    def _info(self, story_id: str, ids: list[str]) -> StoryInfo:
+        articles = self.store.articles(ids)
+        copies = self.store.copies()
+        member_set = {a.id for a in articles}
+        independent = [a for a in articles if copies.get(a.id) not in member_set and a.id not in copies]
+        dates = sorted(a.published for a in articles if a.published)
+        outlets = tuple(sorted({a.outlet for a in articles if a.outlet}))
+        return StoryInfo(story_id, len(articles), len(independent), outlets, dates[0] if dates else None,
+                         dates[-1] if dates else None, self._central_title(articles),
+                         tuple(a.id for a in articles))
+
+    def _central_title(self, articles: list[Article]) -> str | None:
+        titled = [a for a in articles if a.title]
+        if len(titled) <= 1:
+            return titled[0].title if titled else None
+        vectors = self.store.vectors(a.id for a in articles)
+        if not vectors:
+            return titled[0].title
+        centroid = np.mean(np.stack(list(vectors.values())), axis=0)
+        centroid /= np.linalg.norm(centroid) or 1.0
+
+        def closeness(a: Article) -> float:
+            v = vectors.get(a.id)
+            return float(np.dot(v, centroid) / (np.linalg.norm(v) or 1.0)) if v is not None else -2.0
+
+        return max(titled, key=closeness).title
+
+    def merge(self, keep: str, absorb: str) -> str:
+        """Move every article of story `absorb` into story `keep`; recorded, survives re-clustering."""
+        keep, absorb = self.store.resolve_story(keep), self.store.resolve_story(absorb)
+        if keep == absorb:
+            raise StorydiffError(f"cannot merge story {keep} with itself")
+        with self.store.transaction():
+            moved = self.store.members(absorb)
+            anchor = self.store.members(keep)[0]
+            self.store.assign(dict.fromkeys(moved, keep), manual=True)
+            self.store.record_edit("merge", keep, absorb, moved, anchor=anchor)
+        self._clusterer = None  # restored from the store on the next add
+        return keep
+
+    def split(self, story_id: str, article_ids: Iterable[str]) -> str:
+        """Move the given articles of a story into a new story of their own; returns its id."""
+        story_id = self.store.resolve_story(story_id)
+        members = self.store.members(story_id)
+        chosen = [self._resolve_member(a, members, story_id) for a in article_ids]
+        chosen = list(dict.fromkeys(chosen))
+        if not chosen:
+            raise StorydiffError("split needs at least one article id")
+        if len(chosen) == len(members):
+            raise StorydiffError(f"those are all {len(members)} articles of story {story_id}; nothing to split off")
+        new_id = "split-" + members_hash(chosen)[:10]
+        with self.store.transaction():
+            self.store.assign(dict.fromkeys(chosen, new_id), manual=True, origin="split")
+            self.store.record_edit("split", new_id, story_id, chosen)
+        self._clusterer = None
+        return new_id
+
+    def _resolve_member(self, prefix: str, members: list[str], story_id: str) -> str:
+        found = [m for m in members if m.startswith(prefix)]
+        if len(found) != 1:
+            what = "no article" if not found else f"{len(found)} articles"
+            raise UnknownStoryError(f"{what} of story {story_id} match {prefix!r}; `storydiff show {story_id}` "
+                                    "lists its articles")
+        return found[0]
+
+    def recluster(self) -> None:
+        """Cluster every stored article afresh, then re-apply the recorded merges and splits."""
+        from . import stories
+
+        clusterer = stories.StoryClusterer(self.settings)
+        stored = self.store.signals_after(0)
+        story_ids = clusterer.add_many([_as_signals(s) for s in stored]) if stored else []
+        assignments = {s.article_id: sid for s, sid in zip(stored, story_ids)}
+        manual: set[str] = set()
+        for edit in self.store.edits():
+            if edit["kind"] == "merge":
+                target = assignments.get(edit["anchor"])
+                moved = [a for a in edit["articles"] if a in assignments]
+            else:
+                target, moved = edit["story_id"], [a for a in edit["articles"] if a in assignments]
+            if target is None:
+                continue
+            for a in moved:
+                assignments[a] = target
+            manual.update(moved)
+        with self.store.transaction() as db:
+            db.execute("DELETE FROM story_members")
+            self.store.assign({a: s for a, s in assignments.items() if a not in manual})
+            self.store.assign({a: assignments[a] for a in manual}, manual=True)
+        self._clusterer = None
+
+    # --- comparing ----------------------------------------------------------------------
+
+    def compared_ids(self, story_id: str) -> list[str]:
+        """The story's members, less near-copies of another member (a copy adds no new claims)."""
+        ids = self.store.members(story_id)
+        copies = self.store.copies()
+        members = set(ids)
+        return [a for a in ids if copies.get(a) not in members]
+
+    def _versions(self) -> dict:
+        from . import align, judge
+        from .nlp import claims
+        from .nlp.language import SPACY_MODEL
+
+        return {"claims": claims.STAGE_VERSION, "align": align.STAGE_VERSION, "judge": judge.STAGE_VERSION,
+                "spacy_model": SPACY_MODEL,
+                # the settings that change a comparison's result are part of its key
+                "settings": {s: self.settings.values.get(s, {}) for s in ("embedder", "align", "judge")}}
+
+    def compare_story(self, story_id: str, *, refresh: bool = False) -> Report:
+        """The claim comparison across a story's articles; stored, and reused while nothing changed."""
+        from .pipeline import compare_articles
+        from .report import to_dict
+        from .store.reports import report_from_dict
+
+        story_id = self.store.resolve_story(story_id)
+        ids = self.compared_ids(story_id)
+        mhash, versions = members_hash(ids), self._versions()
+        if not refresh:
+            cached = self.store.cached_comparison(story_id, mhash, versions)
+            if cached is not None:
+                return report_from_dict(cached)
+        report = compare_articles(self.store.articles(ids), self.settings, embedder=self._get_embedder())
+        self.store.put_comparison(story_id, mhash, versions, to_dict(report))
+        return report
+
+    def is_cached(self, story_id: str) -> bool:
+        story_id = self.store.resolve_story(story_id)
+        ids = self.compared_ids(story_id)
+        return self.store.cached_comparison(story_id, members_hash(ids), self._versions()) is not None
+
+    # --- export -------------------------------------------------------------------------
+
+    def rows(self) -> Iterator[dict]:
+        members = self.store.memberships()
+        copies = self.store.copies()
+        added = dict(self.store.db.execute("SELECT id, added_at FROM articles"))
+        for a in self.store.articles():
+            yield {"id": a.id, "story_id": members.get(a.id), "copy_of": copies.get(a.id), "title": a.title,
+                   "outlet": a.outlet, "published": a.published, "url": a.url, "source": a.source,
+                   "added_at": added.get(a.id), "text": a.text}
+
+    def export(self, fmt: str, out: str | Path | io.IOBase) -> int:
+        """Write every article with its story to `out` (a path or a stream); returns the row count."""
+        if fmt not in EXPORT_FORMATS:
+            raise StorydiffError(f"unknown export format {fmt!r}; valid: {', '.join(EXPORT_FORMATS)}")
+        rows = list(self.rows())
+        if fmt == "parquet":
+            try:
+                import pyarrow as pa
+                import pyarrow.parquet as pq
+            except ImportError:
+                raise StorydiffError("export --format parquet needs pyarrow, which is not installed; "
+                                     "run `pip install pyarrow`, or use --format jsonl or csv") from None
+            if not isinstance(out, (str, Path)):
+                raise StorydiffError("parquet is binary; give an output file with -o FILE.parquet")
+            columns = list(rows[0]) if rows else list(_EMPTY_ROW)
+            pq.write_table(pa.table({c: [r[c] for r in rows] for c in columns}), str(out))
+            return len(rows)
+        stream = open(out, "w", encoding="utf-8", newline="") if isinstance(out, (str, Path)) else out
+        try:
+            if fmt == "jsonl":
+                for r in rows:
+                    stream.write(json.dumps(r, ensure_ascii=False) + "\n")
+            else:
+                writer = csv.DictWriter(stream, fieldnames=list(_EMPTY_ROW))
+                writer.writeheader()
+                writer.writerows(rows)
+        finally:
+            if stream is not out:
+                stream.close()
+        return len(rows)
+
+
+_EMPTY_ROW = dict.fromkeys(["id", "story_id", "copy_of", "title", "outlet", "published", "url", "source",
+                            "added_at", "text"])
+
+
+def _as_signals(stored):
+    from . import stories
+
+    published = None
+    if stored.published:
+        try:
+            published = datetime.fromisoformat(stored.published)
+        except ValueError:
+            published = None
+    return stories.StorySignals(article_id=stored.article_id, vector=stored.vector, entities=stored.entities,
+                                figures=stored.figures, published=published)
