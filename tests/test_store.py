@@ -1,0 +1,174 @@
+"""The SQLite store: migrations, idempotent writes, transactions, refusing files that are not ours."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import datetime
+
+import numpy as np
+import pytest
+
+from storydiff.ingest import make_article
+from storydiff.store import Store, StoreError, UnknownStoryError, members_hash
+from storydiff.store.migrations import MIGRATIONS
+from storydiff.store.reports import report_from_dict
+
+from conftest import EXAMPLE
+
+TEXT_A = (EXAMPLE / "aljazeera.txt").read_text(encoding="utf-8")
+TEXT_B = (EXAMPLE / "rewrite.txt").read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def store(tmp_path):
+    with Store.open(tmp_path / "corpus.db") as s:
+        yield s
+
+
+def test_new_file_is_wal_and_records_every_migration(tmp_path):
+    path = tmp_path / "sub" / "corpus.db"
+    with Store.open(path) as s:
+        names = [name for name, _ in MIGRATIONS]
+        assert s.migrations() == names
+        assert s.schema_version == len(names)
+        assert s.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert s.db.execute("PRAGMA busy_timeout").fetchone()[0] == 60_000
+    # The version can be read without storydiff.
+    raw = sqlite3.connect(path)
+    assert raw.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
+    assert [r[0] for r in raw.execute("SELECT name FROM _migrations ORDER BY id")] == names
+
+
+def test_reopening_applies_nothing_twice(tmp_path):
+    path = tmp_path / "corpus.db"
+    Store.open(path).close()
+    with Store.open(path) as s:
+        assert s.db.execute("SELECT count(*) FROM _migrations").fetchone()[0] == len(MIGRATIONS)
+
+
+def test_only_new_migrations_are_applied(tmp_path, monkeypatch):
+    from storydiff.store import migrations
+
+    path = tmp_path / "corpus.db"
+    Store.open(path).close()
+
+    def m999_extra(db):
+        db.execute("CREATE TABLE extra (x)")
+
+    monkeypatch.setattr(migrations, "MIGRATIONS", MIGRATIONS + [("m999_extra", m999_extra)])
+    with Store.open(path) as s:
+        assert s.migrations()[-1] == "m999_extra"
+        assert s.schema_version == len(MIGRATIONS) + 1
+        s.db.execute("SELECT x FROM extra")
+
+
+def test_file_from_a_newer_storydiff_is_refused(tmp_path):
+    path = tmp_path / "corpus.db"
+    Store.open(path).close()
+    raw = sqlite3.connect(path)
+    raw.execute("INSERT INTO _migrations (name, applied_at) VALUES ('m900_future', 'x')")
+    raw.commit()
+    raw.close()
+    with pytest.raises(StoreError, match="newer storydiff.*m900_future"):
+        Store.open(path)
+
+
+@pytest.mark.parametrize("content", [b"just some notes\n" * 10, b"\x89PNG\r\n\x1a\n" + bytes(200)])
+def test_a_file_that_is_not_sqlite_is_named_and_left_untouched(tmp_path, content):
+    path = tmp_path / "notes.db"
+    path.write_bytes(content)
+    with pytest.raises(StoreError) as info:
+        Store.open(path)
+    assert str(path) in str(info.value) and "not an SQLite file" in str(info.value)
+    assert path.read_bytes() == content
+    assert not (tmp_path / "notes.db-wal").exists()
+
+
+def test_a_corrupt_sqlite_file_is_refused_and_left_untouched(tmp_path):
+    path = tmp_path / "corpus.db"
+    with Store.open(path) as s:
+        s.insert_articles([make_article(TEXT_A, "a.txt")])
+        s.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    data = bytearray(path.read_bytes())
+    data[100:4096] = b"\xff" * (4096 - 100)  # keep the magic header, wreck the schema page
+    path.write_bytes(bytes(data))
+    with pytest.raises(StoreError, match="not a usable SQLite database") as info:
+        Store.open(path)
+    assert str(path) in str(info.value)
+    assert path.read_bytes() == bytes(data)
+
+
+def test_a_directory_is_refused(tmp_path):
+    with pytest.raises(StoreError, match="is a directory"):
+        Store.open(tmp_path)
+
+
+def test_the_same_article_is_stored_once(store):
+    a, b = make_article(TEXT_A, "a.txt"), make_article(TEXT_B, "b.txt")
+    assert [x.id for x in store.insert_articles([a, b])] == [a.id, b.id]
+    again = make_article(TEXT_A.replace("\n", "\n\n"), "elsewhere/a.txt")  # same words, other layout
+    assert again.id == a.id
+    assert store.insert_articles([again, a]) == []
+    assert store.article_count() == 2
+    assert store.article(a.id).source == "a.txt"  # the first arrival is kept
+    assert [x.id for x in store.articles()] == [a.id, b.id]
+
+
+def test_a_failed_transaction_leaves_nothing(store):
+    a, b = make_article(TEXT_A, "a.txt"), make_article(TEXT_B, "b.txt")
+    with pytest.raises(RuntimeError):
+        with store.transaction():
+            store.insert_articles([a])
+            store.assign({a.id: "s1"})
+            raise RuntimeError("killed mid-batch")
+    assert store.article_count() == 0 and store.memberships() == {}
+    store.insert_articles([b])
+    assert store.article_count() == 1
+
+
+def test_signals_round_trip_as_float32(store):
+    from types import SimpleNamespace
+
+    a = make_article(TEXT_A, "a.txt")
+    store.insert_articles([a])
+    vec = np.linspace(-1, 1, 384).astype(np.float32)
+    store.put_signals([SimpleNamespace(article_id=a.id, vector=vec, entities=frozenset({"Gaza", "Trump"}),
+                                       figures=frozenset({"57,575"}), published=datetime(2025, 7, 8))], "m")
+    [got] = store.signals_after(0)
+    assert got.vector.dtype == np.float32 and np.array_equal(got.vector, vec)
+    assert got.entities == {"Gaza", "Trump"} and got.figures == {"57,575"}
+    assert got.published == "2025-07-08T00:00:00"
+    assert store.signals_after(got.seq) == []
+
+
+def test_stories_members_and_prefixes(store):
+    a, b = make_article(TEXT_A, "a.txt"), make_article(TEXT_B, "b.txt")
+    store.insert_articles([a, b])
+    store.assign({a.id: "story-one", b.id: "story-two"})
+    assert store.resolve_story("story-o") == "story-one"
+    with pytest.raises(UnknownStoryError, match="matches 2 stories"):
+        store.resolve_story("story")
+    with pytest.raises(UnknownStoryError, match="no story 'nope'"):
+        store.resolve_story("nope")
+    store.assign({b.id: "story-one"}, manual=True)
+    assert store.members("story-one") == [a.id, b.id]
+    assert store.story_ids() == ["story-one"]  # the emptied story is gone
+    assert store.manual_members() == {b.id}
+
+
+def test_comparison_cache_is_keyed_by_members_and_versions(store):
+    v1 = {"claims": "c.v1"}
+    store.put_comparison("s", members_hash(["a", "b"]), v1, {"x": 1})
+    assert store.cached_comparison("s", members_hash(["b", "a"]), v1) == {"x": 1}
+    assert store.cached_comparison("s", members_hash(["a", "b", "c"]), v1) is None
+    assert store.cached_comparison("s", members_hash(["a", "b"]), {"claims": "c.v2"}) is None
+    store.put_comparison("s", members_hash(["a"]), v1, {"x": 2})
+    assert store.comparison_count() == 1  # the stale one is replaced
+
+
+def test_report_round_trips_through_its_json(example_report):
+    from storydiff.report import render, to_dict
+
+    back = report_from_dict(to_dict(example_report))
+    assert to_dict(back) == to_dict(example_report)
+    assert render(back, "markdown") == render(example_report, "markdown")
