@@ -14,7 +14,7 @@ from .settings import Settings, load_settings
 __all__ = [
     "compare", "compare_articles", "Article", "Claim", "Evidence", "Interval", "Quantity", "Quote", "Report",
     "Sentence", "Span", "TimeMention", "Verdict", "Alignment", "Settings", "load_settings",
-    "StorydiffError", "InputError", "Corpus",
+    "StorydiffError", "InputError", "Corpus", "check",
 ]
 
 
@@ -29,6 +29,17 @@ def compare_articles(articles, settings: Settings | None = None) -> Report:
     from .pipeline import compare_articles as _compare_articles
 
     return _compare_articles(list(articles), settings)
+
+
+def check(source, derived, settings: Settings | None = None):
+    """Check that `derived` says only what `source` says (each an Article, a path or the text itself).
+
+    Returns a `consistency.CheckReport`: each derived claim supported, contradicted or
+    not in source, with evidence, and an overall verdict with P(consistent).
+    """
+    from .consistency import check as _check
+
+    return _check(source, derived, settings)
 
 
 def __getattr__(name: str):

@@ -78,6 +78,166 @@ def compare(inputs, fmt, output, settings_path, color, width):
     sys.exit(1 if report.skipped else 0)
 
 
+CHECK_FORMATS = ("terminal", "json", "markdown")
+
+
+@main.command()
+@click.argument("source", metavar="SOURCE")
+@click.argument("derived", metavar="DERIVED")
+@click.option("-f", "--format", "fmt", type=click.Choice(CHECK_FORMATS), default="terminal", show_default=True,
+              help="Output format.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True),
+              help="Write the result to this file instead of standard output.")
+@click.option("--settings", "settings_path", type=click.Path(exists=True, dir_okay=False),
+              help="A TOML settings file overlaying the defaults; [judge] backend picks the judge.")
+@click.option("--color/--no-color", default=None, help="Force colour on or off (terminal format).")
+@click.option("--width", type=int, default=None, help="Terminal width for the terminal format.")
+def check(source, derived, fmt, output, settings_path, color, width):
+    """Check that DERIVED (a summary, a rewrite) says only what SOURCE says.
+
+    Each claim of DERIVED is marked supported, contradicted or not in
+    source, with the source sentence that decides it and a reason; then an
+    overall verdict, consistent or inconsistent, with the judge's
+    probability that it is consistent. SOURCE and DERIVED are text, HTML or
+    JSON files, or - for standard input (one of them).
+
+    Exit status: 0 consistent, 1 inconsistent, 2 when an input cannot be
+    read or on a usage error.
+
+    \b
+    Examples:
+      storydiff check article.txt summary.txt
+      storydiff check article.html rewrite.txt --format json
+    """
+    from .settings import load_settings
+
+    err = _stderr()
+    try:
+        settings = load_settings(settings_path)
+        with err.status("Reading both texts and loading models…", spinner="dots"):
+            from .consistency import check as run_check
+            from .report.checkfmt import render_check
+
+            report = run_check(_as_path(source), _as_path(derived), settings)
+        text = render_check(report, fmt, color=color if fmt == "terminal" else None, width=width)
+    except StorydiffError as error:
+        err.print(f"[bold red]error:[/] {error}", soft_wrap=True)
+        sys.exit(2)
+    if output:
+        with open(output, "w", encoding="utf-8") as f:
+            f.write(text)
+        err.print(f"wrote {fmt} result to {output}")
+    else:
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+    sys.exit(0 if report.consistent else 1)
+
+
+def _as_path(name: str):
+    from pathlib import Path
+
+    from .errors import InputError
+
+    if name == "-":
+        return name
+    path = Path(name)
+    if not path.exists():
+        raise InputError(name, "no such file")
+    return path
+
+
+@main.group(name="eval")
+def eval_group():
+    """Score storydiff's judges on labelled data."""
+
+
+@eval_group.command(name="consistency")
+@click.argument("files", nargs=-1, required=True, metavar="FILE.jsonl...")
+@click.option("--out", type=click.Path(dir_okay=False, writable=True),
+              help="Write every prediction (with probability, reason and per-claim labels) as JSON Lines.")
+@click.option("--limit", type=int, default=None, help="Score only the first N rows of each file (quick runs).")
+@click.option("--cache-dir", type=click.Path(file_okay=False), default=None,
+              help="Keep each text's analysis (claims, embeddings) here between runs.")
+@click.option("--settings", "settings_path", type=click.Path(exists=True, dir_okay=False),
+              help="A TOML settings file overlaying the defaults; [judge] backend picks the judge.")
+def eval_consistency(files, out, limit, cache_dir, settings_path):
+    """Score the consistency judge on JSONL files of (source, derived, consistent) rows.
+
+    Each row needs `source` and `derived` (strings) and `consistent`
+    (true/false), as in ../shared/data/consistency/. Prints, per file,
+    balanced accuracy (the mean recall of the two classes), precision and
+    recall for each class, a confusion matrix and the calibration error of
+    the probabilities (ECE, 10 bins).
+
+    \b
+    Examples:
+      storydiff eval consistency ../shared/data/consistency/summedits-news-dev.jsonl
+      storydiff eval consistency dev.jsonl --limit 50 --out results.jsonl
+    """
+    import json as _json
+
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from .backends.embedder import get_embedder
+    from .evaluate import AnalysisCache, Metrics, predict, read_examples, reliability
+    from .settings import load_settings
+
+    err = _stderr()
+    console = Console()
+    try:
+        settings = load_settings(settings_path)
+        datasets = [(path, read_examples(path, limit=limit)) for path in files]  # every file checked up front
+        cache = AnalysisCache(settings, get_embedder(settings), cache_dir)
+        sink = open(out, "w", encoding="utf-8") if out else None
+        try:
+            for path, examples in datasets:
+                with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                              TimeElapsedColumn(), console=err, transient=True) as progress:
+                    task = progress.add_task(f"{path}", total=len(examples))
+                    predictions = list(predict(examples, cache, on_row=lambda: progress.advance(task)))
+                if sink:
+                    for p in predictions:
+                        sink.write(_json.dumps({"file": str(path), **p.to_dict()}, ensure_ascii=False) + "\n")
+                gold = [p.example.consistent for p in predictions]
+                metrics = Metrics.from_labels(gold, [p.consistent for p in predictions])
+                ece, _ = reliability(gold, [p.probability for p in predictions])
+                console.print(_metrics_table(str(path), metrics, ece))
+        finally:
+            if sink:
+                sink.close()
+    except StorydiffError as error:
+        err.print(f"[bold red]error:[/] {error}", soft_wrap=True)
+        sys.exit(1)
+    if out:
+        err.print(f"wrote predictions to {out}")
+
+
+def _metrics_table(name: str, m, ece: float):
+    from rich import box
+    from rich.console import Group
+    from rich.table import Table
+    from rich.text import Text
+
+    head = Text()
+    head.append(name, style="bold")
+    head.append(f"  n={m.n}  balanced accuracy ")
+    head.append(f"{m.balanced_accuracy:.3f}", style="bold")
+    head.append(f"  accuracy {m.accuracy:.3f}  ECE {ece:.3f}")
+    scores = Table(box=box.SIMPLE_HEAD)
+    for column in ("class", "precision", "recall", "support"):
+        scores.add_column(column, justify="left" if column == "class" else "right")
+    scores.add_row("consistent", f"{m.precision_consistent:.3f}", f"{m.recall_consistent:.3f}", str(m.tp + m.fn))
+    scores.add_row("inconsistent", f"{m.precision_inconsistent:.3f}", f"{m.recall_inconsistent:.3f}",
+                   str(m.tn + m.fp))
+    confusion = Table(title="confusion (rows: gold, columns: predicted)", box=box.SIMPLE_HEAD)
+    confusion.add_column("gold \\ predicted")
+    confusion.add_column("consistent", justify="right")
+    confusion.add_column("inconsistent", justify="right")
+    confusion.add_row("consistent", str(m.tp), str(m.fn))
+    confusion.add_row("inconsistent", str(m.fp), str(m.tn))
+    return Group(head, scores, confusion)
+
+
 # --- the corpus: add, stories, show, export (docs/corpus.md) ------------------------------
 
 def _db_option(fn):

@@ -1,0 +1,323 @@
+"""Does a derived text (a summary, a rewrite) say only what its source says?
+
+    report = check("article.txt", "summary.txt")
+    report.consistent, report.probability            # overall verdict, P(consistent)
+    [(c.label, c.claim.text, c.reason) for c in report.claims]
+
+Each claim of the derived text is judged with the compare machinery: the same
+claims (`extract_claims`), embeddings, alignment (`align.score_claims`) and
+rule verdicts (`judge.judge_pair`, `judge.judge_unique`), read from the
+derived side:
+
+- in a conflict (figure, duration, time, quote, attribution, negation) -> contradicted;
+- with no counterpart in the source, or carrying a figure the source lacks -> not in source;
+- in an agreement or a compatible pair -> supported;
+- only loosely related ("unclear") -> the learned judge's score for that claim alone decides
+  (supported at or above the model's threshold, else not in source).
+
+The overall probability comes from a small logistic model over document
+features (judge_features.py, weights in judge_model.json, trained by
+scripts/train_judge.py). When [judge] backend is "nli" or "llm", that
+PairJudge decides each claim instead, and the text is consistent only when
+every claim is entailed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+import numpy as np
+
+from . import align, judge
+from .backends.embedder import Embedder, get_embedder
+from .model import Article, Claim, Evidence, Span, Verdict
+from .nlp import claims as claims_stage
+from .nlp.language import SPACY_MODEL
+from .settings import Settings, load_settings
+
+STAGE_VERSION = "storydiff.check.v1"
+
+ClaimLabel = Literal["supported", "contradicted", "not in source"]
+TOP_EVIDENCE = 3  # source sentences given to a pair judge as the premise (premise_scope "evidence")
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """One article's claims and their embeddings: what the comparison needs, computed once per text."""
+
+    article: Article
+    claims: list[Claim]
+    claim_vecs: dict[str, np.ndarray]
+    figure_vecs: judge.FigureVectors
+
+    def matrix(self) -> np.ndarray:
+        if not self.claims:
+            return np.zeros((0, 384), np.float32)
+        return np.stack([self.claim_vecs[c.id] for c in self.claims])
+
+
+@dataclass(frozen=True)
+class ClaimCheck:
+    claim: Claim  # a claim of the derived text
+    label: ClaimLabel
+    reason: str
+    evidence: Evidence | None  # the source sentence that supports or contradicts it (or comes closest)
+    score: float | None = None  # P(supported) where a model gave one
+    verdict: Verdict | None = None  # the rule verdict it came from, if any
+
+
+@dataclass(frozen=True)
+class CheckReport:
+    source: Article
+    derived: Article
+    claims: tuple[ClaimCheck, ...]
+    consistent: bool
+    probability: float  # P(consistent), calibrated on the judge's training data
+    threshold: float
+    reason: str
+    judge: str  # which judge decided: "rules+logreg" or the pair judge's name
+    features: dict = field(default_factory=dict, hash=False, compare=False)
+    versions: dict = field(default_factory=dict, hash=False, compare=False)
+
+    def by_label(self, label: ClaimLabel) -> list[ClaimCheck]:
+        return [c for c in self.claims if c.label == label]
+
+    @property
+    def verdict(self) -> str:
+        return "consistent" if self.consistent else "inconsistent"
+
+
+# ---------------------------------------------------------------- analysis (shared with compare)
+
+def analyse(article: Article, embedder: Embedder) -> Analysis:
+    """Claims and embeddings of one article, exactly as compare computes them."""
+    from .pipeline import _embed_claims
+
+    claims = claims_stage.extract_claims(article)
+    claim_vecs, figure_vecs = _embed_claims(embedder, [claims])
+    return Analysis(article, claims, claim_vecs, figure_vecs)
+
+
+@dataclass(frozen=True)
+class PairResult:
+    """The rule verdicts between a source and a derived text, read from the derived side."""
+
+    source: Analysis
+    derived: Analysis
+    matrix: align.ScoreMatrix  # rows: source claims, columns: derived claims
+    verdicts: list[Verdict]
+    settings: Settings
+
+    def best_source(self, j: int) -> int | None:
+        """Index of the source claim closest to derived claim j."""
+        if not self.source.claims:
+            return None
+        return int(np.argmax(self.matrix.score[:, j]))
+
+    def best_score(self, j: int) -> float:
+        return float(self.matrix.score[:, j].max()) if self.source.claims else 0.0
+
+
+def judge_derived(source: Analysis, derived: Analysis, settings: Settings) -> PairResult:
+    """compare's verdicts between two analysed articles: judge_pair, then what only the derived text says."""
+    matrix = align.score_claims(source.claims, derived.claims, source.matrix(), derived.matrix(), settings)
+    figure_vecs = judge.FigureVectors({**source.figure_vecs.context, **derived.figure_vecs.context},
+                                      {**source.figure_vecs.frame, **derived.figure_vecs.frame})
+    ctx = judge.PairContext(source.article, derived.article, source.claims, derived.claims, matrix,
+                            figure_vecs, settings)
+    used: set[str] = set()
+    verdicts = judge.judge_pair(ctx, used)
+    best = matrix.score.max(axis=0) if matrix.score.size else np.zeros(len(derived.claims))
+    verdicts += judge.judge_unique(derived.article, derived.claims, best, used, settings)
+    return PairResult(source, derived, matrix, verdicts, settings)
+
+
+# ---------------------------------------------------------------- per-claim labels
+
+def claim_verdicts(result: PairResult) -> dict[str, list[Verdict]]:
+    """Every verdict that names a derived claim, by that claim's id."""
+    derived_id = result.derived.article.id
+    by_claim: dict[str, list[Verdict]] = {c.id: [] for c in result.derived.claims}
+    for v in result.verdicts:
+        if v.label == "only_in" and v.only_in != derived_id:
+            continue  # what only the source says does not make the derived text wrong
+        for ev in v.evidence:
+            if ev.article_id == derived_id and ev.claim_id in by_claim:
+                by_claim[ev.claim_id].append(v)
+    return by_claim
+
+
+def _source_evidence(v: Verdict, source_id: str) -> Evidence | None:
+    return next((ev for ev in v.evidence if ev.article_id == source_id), None)
+
+
+def _closest_evidence(result: PairResult, j: int) -> Evidence | None:
+    i = result.best_source(j)
+    return judge.evidence(result.source.claims[i]) if i is not None else None
+
+
+def rule_label(result: PairResult, j: int, verdicts: list[Verdict]) -> tuple[ClaimLabel | None, str, Evidence | None,
+                                                                          Verdict | None]:
+    """The label the rule verdicts give derived claim j; None when only "unclear" verdicts (or none) name it."""
+    source_id = result.source.article.id
+    # "at least 87,575" is compatible with "at least 57,575" but the source does not establish it.
+    unestablished = [v for v in verdicts if v.label == "compatible" and not _establishes(v)]
+    verdicts = [v for v in verdicts if not any(v is u for u in unestablished)]
+    for label, wanted in (("contradicted", ("conflict",)), ("not in source", ("only_in",)),
+                          ("supported", ("agree", "compatible"))):
+        if label == "supported" and unestablished:
+            v = unestablished[0]
+            left, right = v.detail["left"]["text"], v.detail["right"]["text"]
+            return ("not in source", f"the source says “{left}”, which does not establish “{right}”",
+                    _source_evidence(v, source_id), v)
+        chosen = [v for v in verdicts if v.label in wanted]
+        if not chosen:
+            continue
+        v = max(chosen, key=lambda v: (v.severity or 0, v.confidence))
+        if v.label == "only_in":
+            whole = not v.detail.get("figure")
+            reason = (f"no sentence of the source says this (closest scores {result.best_score(j):.2f})" if whole
+                      else v.reason.replace(f"only by {result.derived.article.label}", "only in the derived text"))
+            return label, reason, _closest_evidence(result, j), v
+        return label, v.reason, _source_evidence(v, source_id), v
+    return None, "", None, None
+
+
+def _establishes(v: Verdict) -> bool:
+    """A compatible figure pair supports the derived claim only when the derived range holds the source's."""
+    try:
+        src, der = v.detail["left"]["interval"], v.detail["right"]["interval"]
+    except (KeyError, TypeError):
+        return True  # not a figure pair: compatible stays supported
+    low_ok = der["low"] is None or (src["low"] is not None and (
+        der["low"] < src["low"] or (der["low"] == src["low"] and (src["low_open"] or not der["low_open"]))))
+    high_ok = der["high"] is None or (src["high"] is not None and (
+        der["high"] > src["high"] or (der["high"] == src["high"] and (src["high_open"] or not der["high_open"]))))
+    return low_ok and high_ok
+
+
+# ---------------------------------------------------------------- the check
+
+def check(source: Article | str | Path, derived: Article | str | Path, settings: Settings | None = None,
+          *, embedder: Embedder | None = None) -> CheckReport:
+    """Check `derived` against `source`. Each is an Article, a path to a readable file, or the text itself."""
+    settings = settings or load_settings()
+    embedder = embedder or get_embedder(settings)
+    src = analyse(as_article(source, "source", settings), embedder)
+    der = analyse(as_article(derived, "derived", settings), embedder)
+    return check_analysed(src, der, settings, embedder=embedder)
+
+
+def as_article(item: Article | str | Path, role: str, settings: Settings) -> Article:
+    """An Article as given; else the file at that path; else the string itself as the text."""
+    from . import ingest
+
+    if isinstance(item, Article):
+        return item
+    text = str(item)
+    if isinstance(item, Path) or ("\n" not in text and len(text) < 4096 and Path(text).is_file()) or text == "-":
+        articles = ingest.load(text, settings)
+        if len(articles) != 1:
+            from .errors import InputError
+
+            raise InputError(text, f"the {role} must be one article; this input holds {len(articles)}")
+        return articles[0]
+    return ingest.make_article(text, f"<{role} text>")
+
+
+def check_analysed(source: Analysis, derived: Analysis, settings: Settings, *, embedder: Embedder | None = None,
+                   model=None, pair_judge=None, use_pair_judge: bool = True) -> CheckReport:
+    """The check on already analysed texts (evaluation caches the analyses of repeated sources)."""
+    from .backends.judges import get_pair_judge
+    from .judge_features import doc_features, load_judge_model
+
+    result = judge_derived(source, derived, settings)
+    model = model or load_judge_model()
+    if use_pair_judge and pair_judge is None:
+        pair_judge = get_pair_judge(settings)
+    versions = {
+        "check": STAGE_VERSION, "claims": claims_stage.STAGE_VERSION, "align": align.STAGE_VERSION,
+        "judge": judge.STAGE_VERSION, "spacy_model": SPACY_MODEL,
+        **({"embedder": embedder.name} if embedder is not None else {}),
+    }
+    by_claim = claim_verdicts(result)
+    features = doc_features(result, list(range(len(derived.claims))), by_claim)
+    if pair_judge is not None:
+        checks = _pair_judge_claims(result, by_claim, pair_judge)
+        versions["pair_judge"] = pair_judge.name
+        probability = min((c.score for c in checks if c.score is not None), default=1.0)
+        consistent = all(c.label == "supported" for c in checks)
+        return CheckReport(source.article, derived.article, tuple(checks), consistent, round(probability, 4), 0.5,
+                           _overall_reason(checks, consistent), pair_judge.name, features, versions)
+
+    versions["judge_model"] = model.version
+    checks = []
+    for j, claim in enumerate(derived.claims):
+        label, reason, ev, v = rule_label(result, j, by_claim[claim.id])
+        score = None
+        if label is None:  # only "unclear" (or nothing): the learned model judges this claim alone
+            score = model.probability(doc_features(result, [j], by_claim))
+            label = "supported" if score >= model.threshold else "not in source"
+            related = "loosely related to the closest source sentence"
+            reason = (f"{related}; the judge scores it {score:.0%} likely supported" if label == "supported"
+                      else f"{related}, but the judge finds it unsupported ({score:.0%} likely supported)")
+            ev = _closest_evidence(result, j)
+            v = next(iter(by_claim[claim.id]), None)
+        checks.append(ClaimCheck(claim, label, reason, ev, None if score is None else round(score, 4), v))
+    probability = model.probability(features)
+    consistent = probability >= model.threshold
+    return CheckReport(source.article, derived.article, tuple(checks), consistent, round(probability, 4),
+                       model.threshold, _overall_reason(checks, consistent, probability), "rules+logreg",
+                       features, versions)
+
+
+def _overall_reason(checks: list[ClaimCheck], consistent: bool, probability: float | None = None) -> str:
+    counts = {label: sum(c.label == label for c in checks) for label in ("supported", "contradicted", "not in source")}
+    parts = [f"{n} {label}" for label, n in counts.items() if n]
+    summary = ", ".join(parts) or "no claims found in the derived text"
+    if probability is None:
+        return summary
+    return f"{summary}; judge: {probability:.0%} likely consistent"
+
+
+def _pair_judge_claims(result: PairResult, by_claim: dict[str, list[Verdict]], pair_judge) -> list[ClaimCheck]:
+    """Per-claim decisions from an NLI or LLM pair judge; the rule verdicts still point at the evidence."""
+    items, evidences = [], []
+    for j, claim in enumerate(result.derived.claims):
+        premise, ev = _premise(result, j, pair_judge.premise_scope, by_claim[claim.id])
+        items.append((premise, claim.text))
+        evidences.append(ev)
+    judgements = pair_judge.judge(items) if items else []
+    checks = []
+    label_of = {"entailment": "supported", "contradiction": "contradicted", "neutral": "not in source"}
+    for j, (claim, judgement, ev) in enumerate(zip(result.derived.claims, judgements, evidences)):
+        label = label_of[judgement.label]
+        probs = judgement.probabilities or {}
+        score = probs.get("entailment", 1.0 if judgement.label == "entailment" else 0.0)
+        reason = judgement.reason or f"{pair_judge.name}: {judgement.label} ({score:.0%} entailment)"
+        rule = next(iter(sorted(by_claim[claim.id], key=lambda v: v.label != "conflict")), None)
+        checks.append(ClaimCheck(claim, label, reason, ev, round(float(score), 4), rule))
+    return checks
+
+
+def _premise(result: PairResult, j: int, scope: str, rule_verdicts: list[Verdict]) -> tuple[str, Evidence | None]:
+    """The source text a pair judge reads for derived claim j, and the evidence to show with it."""
+    source = result.source
+    if not source.claims:
+        return source.article.text, None
+    order = [int(i) for i in np.argsort(-result.matrix.score[:, j])[:TOP_EVIDENCE]]
+    # Sentences a rule paired with the claim (a figure, a quote, a time) come first: they carry the facts.
+    by_id = {c.id: i for i, c in enumerate(source.claims)}
+    paired = [by_id[ev.claim_id] for v in rule_verdicts for ev in v.evidence if ev.claim_id in by_id]
+    chosen = list(dict.fromkeys(paired + order))[:TOP_EVIDENCE + len(set(paired))]
+    ev = judge.evidence(source.claims[chosen[0]])
+    if scope == "document":
+        return source.article.text, ev
+    top = sorted((source.claims[i] for i in chosen), key=lambda c: c.start)
+    return " ".join(c.text for c in top), ev
+
+
+__all__ = ["Analysis", "CheckReport", "ClaimCheck", "analyse", "as_article", "check", "check_analysed",
+           "judge_derived", "Span"]

@@ -1,0 +1,198 @@
+"""storydiff check: each derived claim supported, contradicted or not in source, and an overall verdict.
+
+The source is examples/gaza-talks/aljazeera.txt (Al Jazeera, 8 July 2025); the
+derived texts are its rewrite (rewrite.txt) and hand-edited copies of its own
+sentences.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+import storydiff
+from storydiff.backends import judges
+from storydiff.backends.judges import PairJudgement
+from storydiff.consistency import check
+from storydiff.cli import main
+from storydiff.judge_features import FEATURE_NAMES, load_judge_model
+from storydiff.report.checkfmt import check_to_dict, render_check
+
+from conftest import EXAMPLE
+
+SOURCE = EXAMPLE / "aljazeera.txt"
+# Three sentences of the source, copied word for word.
+COPY = (
+    "The unscheduled talks on Tuesday evening lasted just over an hour, with no media access, and came as "
+    "Israeli forces killed at least 95 Palestinians in Gaza.\n"
+    "The two men had also met for several hours during a dinner at the White House on Monday, during "
+    "Netanyahu’s third visit to the US since the president began his second term on January 20.\n"
+    "Israel’s war in Gaza has killed at least 57,575 Palestinians and wounded 136,879 others.\n"
+)
+# The same with one figure changed: 136,879 wounded becomes 163,879.
+EDITED = COPY.replace("136,879", "163,879")
+
+
+@pytest.fixture(scope="module")
+def rewrite_check():
+    return check(SOURCE, EXAMPLE / "rewrite.txt")
+
+
+def _claim(report, words):
+    found = [c for c in report.claims if words in c.claim.text]
+    assert found, f"no derived claim contains {words!r}"
+    return found[0]
+
+
+def test_meeting_length_is_contradicted_with_the_source_sentence(rewrite_check):
+    c = _claim(rewrite_check, "about two hours")
+    assert c.label == "contradicted"
+    assert "just over an hour" in c.evidence.sentence
+    assert "just over an hour" in c.reason and "about two hours" in c.reason
+
+
+def test_death_toll_with_a_compatible_hedge_is_supported(rewrite_check):
+    c = _claim(rewrite_check, "over 57,500 deaths")
+    assert c.label == "supported"
+    assert "57,575" in c.evidence.sentence
+
+
+def test_qatar_delegation_is_not_in_source(rewrite_check):
+    c = _claim(rewrite_check, "delegation from Qatar")
+    assert c.label == "not in source"
+    assert "no sentence of the source" in c.reason
+
+
+def test_rewrite_is_inconsistent_overall(rewrite_check):
+    assert not rewrite_check.consistent and rewrite_check.verdict == "inconsistent"
+    assert 0.0 <= rewrite_check.probability < rewrite_check.threshold
+    assert rewrite_check.judge == "rules+logreg"
+    assert rewrite_check.versions["judge_model"].startswith("storydiff.judge.logreg.")
+
+
+def test_exact_copy_is_consistent_and_a_changed_figure_is_not():
+    source = SOURCE.read_text(encoding="utf-8")
+    same = check(source, COPY)  # raw strings, not paths
+    assert same.consistent, same.reason
+    assert {c.label for c in same.claims} == {"supported"}
+    edited = check(source, EDITED)
+    assert not edited.consistent, edited.reason
+    assert edited.probability < same.probability
+    changed = _claim(edited, "163,879")
+    assert changed.label == "contradicted"
+    assert "136,879" in changed.reason and "163,879" in changed.reason
+
+
+def test_a_compatible_figure_the_source_does_not_establish_is_not_supported():
+    raised = check(SOURCE.read_text(encoding="utf-8"), COPY.replace("at least 57,575", "at least 87,575"))
+    c = _claim(raised, "87,575")
+    assert c.label == "not in source"
+    assert "does not establish" in c.reason and "at least 57,575" in c.reason
+
+
+def test_articles_are_accepted_as_inputs():
+    from storydiff.ingest import make_article
+
+    report = storydiff.check(make_article(SOURCE.read_text(encoding="utf-8"), "aljazeera"),
+                             make_article(COPY, "copy"))
+    assert report.source.source == "aljazeera" and report.derived.source == "copy"
+    assert len(report.claims) == 3
+
+
+def test_json_and_markdown_renderings(rewrite_check):
+    data = json.loads(render_check(rewrite_check, "json"))
+    assert data == json.loads(json.dumps(check_to_dict(rewrite_check)))
+    assert data["verdict"] == "inconsistent"
+    labels = {c["label"] for c in data["claims"]}
+    assert labels == {"supported", "contradicted", "not in source"}
+    two_hours = next(c for c in data["claims"] if "about two hours" in c["text"])
+    assert two_hours["conflict_kind"] == "duration" and two_hours["evidence"]["highlights"] == ["just over an hour"]
+    md = render_check(rewrite_check, "markdown")
+    assert md.startswith("# storydiff check") and "| ✗ |" in md
+    assert md.index("contradicted |") < md.index("supported |")
+
+
+def test_cli_check_exit_status_and_json(tmp_path):
+    runner = CliRunner()
+    copy = tmp_path / "copy.txt"
+    copy.write_text(COPY, encoding="utf-8")
+    ok = runner.invoke(main, ["check", str(SOURCE), str(copy), "--format", "json"])
+    assert ok.exit_code == 0, ok.output
+    assert json.loads(ok.stdout)["consistent"] is True
+    bad = runner.invoke(main, ["check", str(SOURCE), str(EXAMPLE / "rewrite.txt"), "--no-color", "--width", "120"])
+    assert bad.exit_code == 1
+    assert "INCONSISTENT" in bad.stdout and "contradicted" in bad.stdout
+    missing = runner.invoke(main, ["check", str(SOURCE), str(tmp_path / "nope.txt")])
+    assert missing.exit_code == 2 and "nope.txt" in missing.output
+
+
+def test_check_help_names_the_labels():
+    out = CliRunner().invoke(main, ["check", "--help"]).output
+    for words in ("SOURCE", "DERIVED", "supported", "contradicted", "not in", "Exit status"):
+        assert words in out
+
+
+def test_shipped_model_matches_the_features():
+    model = load_judge_model()
+    assert set(model.feature_names) <= set(FEATURE_NAMES)
+    assert model.meta["file"] == "summedits-other-train.jsonl"
+    assert 0.0 < model.threshold < 1.0
+
+
+# ---------------------------------------------------------------- a pair judge (NLI / LLM) through the plugin path
+
+class FakePairJudge:
+    """Says "contradiction" for the two-hours claim, "neutral" for Qatar, else entailment."""
+
+    name = "fake-nli"
+
+    def __init__(self, scope):
+        self.premise_scope = scope
+        self.items = []
+
+    def judge(self, items):
+        self.items.extend(items)
+        out = []
+        for _premise, hypothesis in items:
+            if "about two hours" in hypothesis:
+                out.append(PairJudgement("contradiction", {"entailment": 0.05, "contradiction": 0.9, "neutral": 0.05}))
+            elif "Qatar" in hypothesis:
+                out.append(PairJudgement("neutral", {"entailment": 0.2, "contradiction": 0.1, "neutral": 0.7},
+                                         reason="the source never mentions Qatar"))
+            else:
+                out.append(PairJudgement("entailment", {"entailment": 0.9, "contradiction": 0.05, "neutral": 0.05}))
+        return out
+
+
+@pytest.mark.parametrize("scope", ["evidence", "document"])
+def test_pair_judge_decides_each_claim(monkeypatch, scope):
+    fake = FakePairJudge(scope)
+    monkeypatch.setitem(judges.PAIR_JUDGES, "nli", lambda settings: fake)
+    settings = storydiff.load_settings().with_overrides({"judge": {"backend": "nli"}})
+    report = check(SOURCE, EXAMPLE / "rewrite.txt", settings)
+    assert report.judge == "fake-nli" and not report.consistent
+    assert _claim(report, "about two hours").label == "contradicted"
+    qatar = _claim(report, "delegation from Qatar")
+    assert qatar.label == "not in source" and qatar.reason == "the source never mentions Qatar"
+    assert _claim(report, "over 57,500 deaths").label == "supported"
+    assert report.probability == pytest.approx(0.05)
+    assert len(fake.items) == len(report.claims)
+    premise = next(p for p, h in fake.items if "about two hours" in h)
+    source_text = SOURCE.read_text(encoding="utf-8")
+    if scope == "document":
+        assert premise == report.source.text
+    else:
+        assert "just over an hour" in premise and len(premise) < len(source_text) / 4
+
+
+def test_pair_judge_all_entailed_is_consistent(monkeypatch):
+    class AllEntailed(FakePairJudge):
+        def judge(self, items):
+            return [PairJudgement("entailment", {"entailment": 0.8}) for _ in items]
+
+    monkeypatch.setitem(judges.PAIR_JUDGES, "nli", lambda settings: AllEntailed("evidence"))
+    settings = storydiff.load_settings().with_overrides({"judge": {"backend": "nli"}})
+    report = check(SOURCE, COPY, settings)
+    assert report.consistent and report.probability == pytest.approx(0.8)

@@ -1,0 +1,141 @@
+"""storydiff eval consistency: reading labelled files, metrics, the command and its --out file."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from storydiff.cli import main
+from storydiff.evaluate import EvalFileError, Metrics, read_examples, reliability
+
+from conftest import EXAMPLE, SHARED_DATA
+
+SOURCE_SENTENCES = (EXAMPLE / "aljazeera.txt").read_text(encoding="utf-8").splitlines()[1:9]
+SOURCE = "\n".join(SOURCE_SENTENCES)
+COPY = SOURCE_SENTENCES[1]  # "The unscheduled talks on Tuesday evening lasted just over an hour, ..."
+CHANGED = COPY.replace("just over an hour", "about three hours")
+ADDED = "An earlier meeting involving a delegation from Qatar took place before the talks, with Qatari officials."
+
+
+def test_metrics_on_a_hand_computed_confusion_matrix():
+    gold = [True, True, True, False, False, False, False, False]
+    pred = [True, True, False, False, False, False, True, False]
+    m = Metrics.from_labels(gold, pred)
+    assert (m.tp, m.fn, m.fp, m.tn) == (2, 1, 1, 4)
+    assert m.recall_consistent == pytest.approx(2 / 3)
+    assert m.recall_inconsistent == pytest.approx(4 / 5)
+    assert m.precision_consistent == pytest.approx(2 / 3)
+    assert m.precision_inconsistent == pytest.approx(4 / 5)
+    assert m.balanced_accuracy == pytest.approx((2 / 3 + 4 / 5) / 2)
+    assert m.accuracy == pytest.approx(6 / 8)
+    assert m.to_dict()["confusion"] == {"tp": 2, "fn": 1, "fp": 1, "tn": 4}
+
+
+def test_metrics_with_an_empty_class_do_not_divide_by_zero():
+    m = Metrics.from_labels([False, False], [False, True])
+    assert m.recall_consistent == 0.0 and m.precision_consistent == 0.0
+    assert m.balanced_accuracy == pytest.approx(0.25)
+
+
+def test_reliability_table_and_ece():
+    gold = [True, False, True, True]
+    probs = [0.05, 0.05, 0.95, 0.85]
+    ece, table = reliability(gold, probs, bins=10)
+    assert len(table) == 10 and sum(r["count"] for r in table) == 4
+    assert table[0] == {"low": 0.0, "high": 0.1, "count": 2, "mean_probability": 0.05, "observed": 0.5}
+    assert table[8]["count"] == 1 and table[9]["count"] == 1
+    # bin 0: |0.05 - 0.5| * 2/4; bin 8: |0.85 - 1| * 1/4; bin 9: |0.95 - 1| * 1/4
+    assert ece == pytest.approx(0.45 * 0.5 + 0.15 * 0.25 + 0.05 * 0.25)
+
+
+def _write(path, rows):
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    return path
+
+
+@pytest.fixture()
+def small_file(tmp_path):
+    return _write(tmp_path / "small.jsonl", [
+        {"id": "copy", "source": SOURCE, "derived": COPY, "consistent": True, "edit_types": []},
+        {"id": "changed", "source": SOURCE, "derived": CHANGED, "consistent": False, "edit_types": ["number"]},
+        {"id": "added", "source": SOURCE, "derived": ADDED, "consistent": False},
+    ])
+
+
+def test_eval_consistency_prints_metrics_and_writes_predictions(small_file, tmp_path):
+    out = tmp_path / "results.jsonl"
+    result = CliRunner().invoke(main, ["eval", "consistency", str(small_file), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "balanced accuracy 1.000" in result.stdout
+    assert "consistent" in result.stdout and "confusion" in result.stdout
+    rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert [r["id"] for r in rows] == ["copy", "changed", "added"]
+    assert [r["predicted"] for r in rows] == [True, False, False]
+    assert all(r["correct"] and r["file"] == str(small_file) for r in rows)
+    assert rows[0]["probability"] > rows[1]["probability"] and rows[0]["probability"] > rows[2]["probability"]
+    assert rows[1]["edit_types"] == ["number"]
+    changed = rows[1]["claims"][0]
+    assert changed["label"] == "contradicted" and "about three hours" in changed["reason"]
+    assert "just over an hour" in changed["evidence"]
+    assert rows[2]["claims"][0]["label"] == "not in source"
+
+
+def test_limit_scores_only_the_first_rows(small_file, tmp_path):
+    out = tmp_path / "two.jsonl"
+    result = CliRunner().invoke(main, ["eval", "consistency", str(small_file), "--limit", "1", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "n=1" in result.stdout
+    assert len(out.read_text().splitlines()) == 1
+
+
+def test_missing_file_is_named(tmp_path):
+    missing = tmp_path / "nope.jsonl"
+    result = CliRunner().invoke(main, ["eval", "consistency", str(missing)])
+    assert result.exit_code == 1
+    assert "nope.jsonl" in result.output and "no such file" in result.output
+
+
+@pytest.mark.parametrize("line, words", [
+    ("{not json", "not valid JSON"),
+    ('{"source": "a", "derived": "b"}', "missing field(s) consistent"),
+    ('{"source": "a", "derived": "b", "consistent": "yes"}', "consistent true/false"),
+    ("[1, 2]", "expected a JSON object"),
+])
+def test_malformed_rows_name_the_file_and_line(tmp_path, line, words):
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"source": "a", "derived": "b", "consistent": true}\n' + line + "\n", encoding="utf-8")
+    with pytest.raises(EvalFileError) as err:
+        read_examples(bad)
+    assert str(bad) in str(err.value) and "line 2" in str(err.value) and words in str(err.value)
+    result = CliRunner().invoke(main, ["eval", "consistency", str(bad)])
+    assert result.exit_code == 1 and "bad.jsonl" in result.output
+
+
+def test_a_bad_second_file_stops_before_any_scoring(small_file, tmp_path):
+    empty = _write(tmp_path / "empty.jsonl", [])
+    result = CliRunner().invoke(main, ["eval", "consistency", str(small_file), str(empty)])
+    assert result.exit_code == 1 and "empty.jsonl: no rows" in result.output
+    assert "balanced accuracy" not in result.stdout
+
+
+DEV = SHARED_DATA / "consistency" / "summedits-news-dev.jsonl"
+
+
+@pytest.mark.skipif(not DEV.exists(), reason=f"{DEV} is absent (evaluation data lives in ../shared/data)")
+def test_quality_floor_on_summedits_news_dev(tmp_path):
+    """The gate: the shipped judge must not fall below the documented score (docs/evaluation.md)."""
+    from storydiff.backends.embedder import get_embedder
+    from storydiff.evaluate import AnalysisCache, predict
+    from storydiff.settings import load_settings
+
+    settings = load_settings()
+    examples = read_examples(DEV)
+    predictions = list(predict(examples, AnalysisCache(settings, get_embedder(settings))))
+    m = Metrics.from_labels([p.example.consistent for p in predictions], [p.consistent for p in predictions])
+    assert m.n == 133
+    assert m.balanced_accuracy >= FLOOR_SUMMEDITS_NEWS
+
+
+FLOOR_SUMMEDITS_NEWS = 0.60  # set just under the documented result; raise it, never lower it silently
