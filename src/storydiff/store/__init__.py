@@ -198,12 +198,15 @@ class Store:
         return found
 
     def has_urls(self, urls: Iterable[str]) -> set[str]:
+        """The given URLs that some stored article was read from (its source) or names (its url)."""
         urls = [u for u in urls if u]
         found: set[str] = set()
         for i in range(0, len(urls), 500):
             chunk = urls[i:i + 500]
             marks = ",".join("?" * len(chunk))
-            found.update(r[0] for r in self.db.execute(f"SELECT url FROM articles WHERE url IN ({marks})", chunk))
+            for url, source in self.db.execute(
+                    f"SELECT url, source FROM articles WHERE url IN ({marks}) OR source IN ({marks})", chunk * 2):
+                found.update(x for x in (url, source) if x in chunk)
         return found
 
     _ARTICLE_COLUMNS = "id, text, source, title, outlet, published, url"

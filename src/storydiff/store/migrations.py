@@ -108,6 +108,12 @@ def m004_comparisons(db: sqlite3.Connection) -> None:
         )""")
 
 
+@migration
+def m005_article_source_index(db: sqlite3.Connection) -> None:
+    # feeds skip entries already stored under their link, looked up by source
+    db.execute("CREATE INDEX articles_source ON articles(source)")
+
+
 def now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
