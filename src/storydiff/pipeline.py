@@ -52,6 +52,14 @@ def _embed_claims(embedder: Embedder, per_article: list[list[Claim]]):
     return vecs["claim"], judge.FigureVectors(vecs["context"], vecs["frame"])
 
 
+def analyse_articles(articles: list[Article], settings: Settings | None = None, embedder: Embedder | None = None):
+    """Claims of each article, their vectors, and the figure vectors: what every later stage reads."""
+    embedder = embedder or get_embedder(settings or load_settings())
+    per_article = [claims_stage.extract_claims(a) for a in articles]
+    claim_vecs, figure_vecs = _embed_claims(embedder, per_article)
+    return per_article, claim_vecs, figure_vecs
+
+
 def compare_articles(articles: list[Article], settings: Settings | None = None,
                      embedder: Embedder | None = None, skipped: Iterable[InputError] = ()) -> Report:
     settings = settings or load_settings()
@@ -66,8 +74,7 @@ def compare_articles(articles: list[Article], settings: Settings | None = None,
     if len(articles) < 2:
         return Report(tuple(articles), (), versions, skipped=skipped)
 
-    per_article = [claims_stage.extract_claims(a) for a in articles]
-    claim_vecs, figure_vecs = _embed_claims(embedder, per_article)
+    per_article, claim_vecs, figure_vecs = analyse_articles(articles, settings, embedder)
 
     def matrix_of(claims: list[Claim]) -> np.ndarray:
         return np.stack([claim_vecs[c.id] for c in claims]) if claims else np.zeros((0, 384), np.float32)

@@ -1,0 +1,97 @@
+"""The corroborated brief: only what independent sources agree on, each with its sources.
+
+Extractive by construction: every sentence is a source sentence, quoted whole,
+chosen from verdicts where articles from at least two independent source groups
+(see provenance.py) agree. Conflicts are stated as conflicts, each side in its
+own words: `Al Jazeera: “…” — Rewrite: “…”`. Nothing is generated.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .model import Report, Verdict
+from .provenance import Provenance
+
+STAGE_VERSION = "storydiff.brief.v1"
+MIN_SENTENCES, MAX_SENTENCES = 3, 7
+MAX_CONFLICTS = 2
+
+
+@dataclass(frozen=True)
+class BriefItem:
+    kind: str  # "agreed" | "conflict"
+    sentences: tuple[tuple[str, str], ...]  # (source label, the source's own sentence)
+    sources: tuple[str, ...]  # labels of every article backing it
+    confidence: float
+
+
+@dataclass(frozen=True)
+class Brief:
+    headline: str | None
+    items: tuple[BriefItem, ...]
+    independent_sources: int
+    note: str | None = None  # why the brief is short or empty
+    versions: dict = field(default_factory=dict, hash=False, compare=False)
+
+
+def _independent(verdict: Verdict, group_of: dict[str, int]) -> bool:
+    return len({group_of[e.article_id] for e in verdict.evidence}) >= 2
+
+
+def build_brief(report: Report, provenance: Provenance) -> Brief:
+    group_of = {aid: i for i, group in enumerate(provenance.groups) for aid in group}
+    label = {a.id: a.label for a in report.articles}
+    agreed = sorted(
+        (v for v in report.agreements if _independent(v, group_of)),
+        key=lambda v: (-v.confidence, v.evidence[0].sentence_start),
+    )
+    items: list[BriefItem] = []
+    used_sentences: set[str] = set()
+    for verdict in agreed:
+        lead = _lead_evidence(verdict)
+        if lead.sentence in used_sentences:
+            continue
+        used_sentences.add(lead.sentence)
+        sources = tuple(dict.fromkeys(label[e.article_id] for e in verdict.evidence))
+        items.append(BriefItem("agreed", ((label[lead.article_id], lead.sentence),), sources, verdict.confidence))
+        if len(items) == MAX_SENTENCES - MAX_CONFLICTS:
+            break
+    # Keep the story order of the first source, so the brief reads as an account.
+    items.sort(key=lambda item: _position(report, item))
+    conflicts = [v for v in report.conflicts if _independent(v, group_of)][:MAX_CONFLICTS]
+    for verdict in conflicts:
+        sides = tuple((label[e.article_id], e.sentence) for e in verdict.evidence)
+        items.append(BriefItem("conflict", sides, tuple(s for s, _ in sides), verdict.confidence))
+    headline = items[0].sentences[0][1] if items and items[0].kind == "agreed" else None
+    note = None
+    if provenance.independent_sources < 2:
+        note = "fewer than two independent sources: nothing is corroborated"
+    elif len([i for i in items if i.kind == "agreed"]) < MIN_SENTENCES:
+        note = "independent sources agree on little; the brief is short"
+    return Brief(headline, tuple(items), provenance.independent_sources, note,
+                 {"brief": STAGE_VERSION, **provenance.versions, **report.versions})
+
+
+def _lead_evidence(verdict: Verdict):
+    """The side to quote: for compatible figures the vaguer one, which both sources
+    support ("over 57,500" is implied by "at least 57,575"); else the plainer wording."""
+    if verdict.label == "compatible" and "left" in verdict.detail and "right" in verdict.detail:
+        vagueness = [_vagueness(verdict.detail[side]["interval"]) for side in ("left", "right")]
+        return verdict.evidence[0] if vagueness[0] >= vagueness[1] else verdict.evidence[1]
+    return min(verdict.evidence, key=lambda e: len(e.sentence))
+
+
+def _vagueness(interval: dict) -> tuple[float, float]:
+    """Wider is vaguer; between two open-ended ranges, the lower floor is vaguer."""
+    low = interval["low"] if interval["low"] is not None else float("-inf")
+    high = interval["high"] if interval["high"] is not None else float("inf")
+    return (high - low if high != low else 0.0), -low
+
+
+def _position(report: Report, item: BriefItem) -> tuple[int, int]:
+    for index, article in enumerate(report.articles):
+        where = article.text.find(item.sentences[0][1])
+        if where >= 0:
+            return index, where
+    return len(report.articles), 0
