@@ -111,9 +111,18 @@ def standin_module() -> types.ModuleType:
 
 
 def real_stories_available() -> bool:
+    """True when `storydiff.stories` (and its near-duplicate finder) import and work with the shipped settings."""
     try:
-        import storydiff.stories  # noqa: F401
-    except ImportError:
+        import storydiff.stories as stories
+        from storydiff.settings import load_settings
+
+        settings = load_settings()
+        stories.StoryClusterer(settings)
+        if not hasattr(stories, "DuplicateFinder"):
+            from storydiff.duplicates import DuplicateFinder
+
+            DuplicateFinder(settings)
+    except Exception:  # not landed yet, or its settings not yet shipped
         return False
     return True
 
@@ -122,7 +131,9 @@ def install() -> bool:
     """Make `storydiff.stories` importable: the real module if present, else this stand-in."""
     if real_stories_available():
         return False
-    sys.modules["storydiff.stories"] = standin_module()
+    import storydiff
+
+    sys.modules["storydiff.stories"] = storydiff.stories = standin_module()
     return True
 
 
@@ -133,8 +144,11 @@ def stories_module(monkeypatch):
         import storydiff.stories
 
         return storydiff.stories
+    import storydiff
+
     module = standin_module()
     monkeypatch.setitem(sys.modules, "storydiff.stories", module)
+    monkeypatch.setattr(storydiff, "stories", module, raising=False)  # `from . import stories` looks here first
     return module
 
 

@@ -291,7 +291,7 @@ class Corpus:
 
         if self._clusterer is None:
             self._clusterer = stories.StoryClusterer(self.settings)
-            self._dupes = stories.DuplicateFinder(self.settings)
+            self._dupes = _duplicate_finder(stories, self.settings)
             self._seen_seq = 0
         if self.store.max_seq() <= self._seen_seq:
             return
@@ -507,3 +507,11 @@ def _as_signals(stored):
             published = None
     return stories.StorySignals(article_id=stored.article_id, vector=stored.vector, entities=stored.entities,
                                 figures=stored.figures, published=published)
+
+
+def _duplicate_finder(stories, settings: Settings):
+    """`stories.DuplicateFinder` when it has one, else `duplicates.DuplicateFinder`."""
+    finder = getattr(stories, "DuplicateFinder", None)
+    if finder is None:
+        from .duplicates import DuplicateFinder as finder
+    return finder(settings)

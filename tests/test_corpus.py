@@ -1,0 +1,263 @@
+"""The Corpus API and its CLI: add, stories, merge/split surviving re-clustering, cached comparisons, export."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sqlite3
+
+import pytest
+from click.testing import CliRunner
+
+from storydiff.cli import main
+from storydiff.corpus import Corpus
+from storydiff.errors import StorydiffError
+from storydiff.store import StoreError
+
+from conftest import EXAMPLE, FIXTURES
+from stories_standin import stories_module  # noqa: F401 (a fixture)
+
+ALJAZEERA = (EXAMPLE / "aljazeera.txt").read_text(encoding="utf-8")
+REWRITE = (EXAMPLE / "rewrite.txt").read_text(encoding="utf-8")
+QUAKE = ("A magnitude 6.4 earthquake struck the island of Lombok on Sunday morning, killing at least 14 people "
+         "and injuring 162, Indonesia's disaster agency said.\nThe quake was centred 50 km north-east of the "
+         "provincial capital Mataram at a depth of 7 km, the US Geological Survey said.\nHundreds of houses "
+         "were damaged and tourists trekking on Mount Rinjani were evacuated, officials told reporters.\n")
+
+
+def _write(folder, name, text, **meta):
+    path = folder / name
+    if meta:
+        path.write_text(json.dumps({"text": text, **meta}), encoding="utf-8")
+    else:
+        path.write_text(text, encoding="utf-8")
+    return str(path)
+
+
+@pytest.fixture
+def folder(tmp_path):
+    d = tmp_path / "news"
+    d.mkdir()
+    _write(d, "aljazeera.json", ALJAZEERA, title="Trump hosts Netanyahu as Gaza talks continue",
+           outlet="Al Jazeera", published="2025-07-08")
+    _write(d, "rewrite.json", REWRITE, title="Trump and Netanyahu meet again", outlet="Wire",
+           published="2025-07-09")
+    _write(d, "quake.json", QUAKE, title="Earthquake hits Lombok", outlet="Jakarta Daily", published="2023-08-05")
+    # a repost of the Al Jazeera piece: new first line, the rest copied
+    _write(d, "repost.json", "From our partners: " + ALJAZEERA, title="Trump and Netanyahu (repost)",
+           outlet="Aggregator", published="2025-07-08")
+    hidden = d / ".cache"
+    hidden.mkdir()
+    _write(hidden, "skip.txt", QUAKE + "Hidden copy that must not be read.")
+    _write(d, ".notes.txt", ALJAZEERA + "A hidden file.")
+    return d
+
+
+def test_add_is_idempotent_and_marks_near_copies(tmp_path, folder, stories_module):
+    with Corpus(tmp_path / "c.db") as corpus:
+        first = corpus.add([str(folder)])
+        assert first.ok and first.failed == []
+        assert len(first.added) == 3 and len(first.near_copies) == 1
+        source, copy_id, original = first.near_copies[0]
+        assert source.endswith("repost.json")
+        assert corpus.store.article(original).outlet == "Al Jazeera"
+        assert corpus.store.article_count() == 4  # hidden files were skipped
+
+        again = corpus.add([str(folder), str(folder / "quake.json")])
+        assert again.added == [] and again.near_copies == [] and len(again.duplicates) == 5
+        assert corpus.store.article_count() == 4
+        # every article is in exactly one story
+        members = corpus.store.memberships()
+        assert sorted(members) == sorted(a.id for a in corpus.store.articles())
+
+
+def test_stories_list_sizes_sources_and_central_title(tmp_path, folder, stories_module):
+    with Corpus(tmp_path / "c.db") as corpus:
+        corpus.add([str(folder)])
+        infos = corpus.stories()
+        assert sum(s.size for s in infos) == 4
+        by_article = {a: s for s in infos for a in s.article_ids}
+        quake_story = by_article[next(a.id for a in corpus.store.articles() if "Lombok" in a.text)]
+        assert quake_story.title == "Earthquake hits Lombok" and quake_story.outlets == ("Jakarta Daily",)
+        assert quake_story.first == quake_story.last == "2023-08-05"
+        repost = next(a for a in corpus.store.articles() if a.outlet == "Aggregator")
+        story = by_article[repost.id]
+        if story.size > 1 and story.id == by_article[corpus.store.copies()[repost.id]].id:
+            assert story.independent == story.size - 1  # the copy is not an independent source
+
+
+def test_merge_and_split_survive_reclustering_and_new_articles(tmp_path, folder, stories_module):
+    with Corpus(tmp_path / "c.db") as corpus:
+        corpus.add([str(folder)])
+        ids = {a.outlet: a.id for a in corpus.store.articles()}
+        members = corpus.store.memberships()
+        quake, gaza = members[ids["Jakarta Daily"]], members[ids["Al Jazeera"]]
+        assert quake != gaza
+        kept = corpus.merge(gaza, quake[:8])  # a unique prefix is enough
+        assert corpus.store.memberships()[ids["Jakarta Daily"]] == kept == gaza
+        new_story = corpus.split(kept, [ids["Wire"]])
+        assert corpus.store.memberships()[ids["Wire"]] == new_story
+        expected = corpus.store.memberships()
+
+        corpus.recluster()
+        after = corpus.store.memberships()
+        assert after[ids["Jakarta Daily"]] == after[ids["Al Jazeera"]]  # the merge was re-applied
+        assert after[ids["Wire"]] == new_story  # and the split
+        assert [e["kind"] for e in corpus.store.edits()] == ["merge", "split"]
+        assert corpus.store.manual_members() >= {ids["Jakarta Daily"], ids["Wire"]}
+        assert after[ids["Wire"]] == expected[ids["Wire"]]
+
+    # A later add in a new process restores the edited stories and keeps them.
+    with Corpus(tmp_path / "c.db") as corpus:
+        extra = folder.parent / "more"
+        extra.mkdir()
+        _write(extra, "quake2.txt", QUAKE.replace("Sunday", "Monday") + "Aftershocks were felt in Bali.\n")
+        corpus.add([str(extra)])
+        now = corpus.store.memberships()
+        assert now[ids["Wire"]] == new_story and now[ids["Jakarta Daily"]] == now[ids["Al Jazeera"]]
+
+
+def test_split_and_merge_refuse_nonsense(tmp_path, folder, stories_module):
+    with Corpus(tmp_path / "c.db") as corpus:
+        corpus.add([str(folder)])
+        story = corpus.stories()[0]
+        with pytest.raises(StorydiffError, match="with itself"):
+            corpus.merge(story.id, story.id)
+        with pytest.raises(StorydiffError, match="no article"):
+            corpus.split(story.id, ["ffffffffffff"])
+        with pytest.raises(StorydiffError, match="nothing to split off"):
+            corpus.split(story.id, list(story.article_ids))
+
+
+def test_compare_story_is_cached_until_members_change(tmp_path, stories_module, monkeypatch):
+    from storydiff import pipeline
+
+    calls = []
+    real = pipeline.compare_articles
+
+    def counting(articles, *args, **kwargs):
+        calls.append(sorted(a.id for a in articles))
+        return real(articles, *args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "compare_articles", counting)
+    with Corpus(tmp_path / "c.db") as corpus:
+        corpus.add([str(EXAMPLE / "aljazeera.txt"), str(EXAMPLE / "rewrite.txt")])
+        a, b = (x.id for x in corpus.store.articles())
+        story = corpus.store.memberships()[a]
+        if corpus.store.memberships()[b] != story:
+            corpus.merge(story, corpus.store.memberships()[b])
+        first = corpus.compare_story(story)
+        assert len(first.articles) == 2 and first.conflicts
+        second = corpus.compare_story(story)
+        assert len(calls) == 1  # served from the store
+        assert [v.reason for v in second.verdicts] == [v.reason for v in first.verdicts]
+        assert corpus.is_cached(story)
+
+        corpus.add([str(FIXTURES / "malformed" / "aljazeera-cp1252.txt")])
+        c = next(x.id for x in corpus.store.articles() if x.id not in (a, b))
+        if corpus.store.memberships()[c] != story:
+            corpus.merge(story, corpus.store.memberships()[c])
+        assert not corpus.is_cached(story)  # the membership changed
+        third = corpus.compare_story(story)
+        assert len(calls) == 2 and len(third.articles) == 3
+
+
+def test_export_jsonl_csv_and_parquet(tmp_path, folder, stories_module):
+    with Corpus(tmp_path / "c.db") as corpus:
+        corpus.add([str(folder)])
+        buf = io.StringIO()
+        assert corpus.export("jsonl", buf) == 4
+        rows = [json.loads(line) for line in buf.getvalue().splitlines()]
+        assert {r["outlet"] for r in rows} == {"Al Jazeera", "Wire", "Jakarta Daily", "Aggregator"}
+        assert all(r["story_id"] for r in rows)
+        assert sum(1 for r in rows if r["copy_of"]) == 1
+        out = tmp_path / "c.csv"
+        corpus.export("csv", out)
+        with out.open(encoding="utf-8", newline="") as f:
+            parsed = list(csv.DictReader(f))
+        assert [r["id"] for r in parsed] == [r["id"] for r in rows] and parsed[0]["text"] == rows[0]["text"]
+        try:
+            import pyarrow  # noqa: F401
+        except ImportError:
+            with pytest.raises(StorydiffError, match="pip install pyarrow"):
+                corpus.export("parquet", tmp_path / "c.parquet")
+        else:
+            corpus.export("parquet", tmp_path / "c.parquet")
+            import pyarrow.parquet as pq
+
+            assert pq.read_table(tmp_path / "c.parquet").num_rows == 4
+
+
+# --- the CLI ----------------------------------------------------------------------------
+
+
+def test_cli_add_stories_show_export(tmp_path, folder, stories_module):
+    db = str(tmp_path / "c.db")
+    runner = CliRunner()
+    result = runner.invoke(main, ["add", str(folder), "--db", db])
+    assert result.exit_code == 0, result.output
+    assert "added" in result.output and "near-copy" in result.output
+
+    listed = runner.invoke(main, ["stories", "--db", db, "--json"])
+    assert listed.exit_code == 0, listed.output
+    stories = json.loads(listed.stdout)
+    assert sum(s["size"] for s in stories) == 4
+    table = runner.invoke(main, ["stories", "list", "--db", db])
+    assert "Lombok" in table.stdout and "Jakarta Daily" in table.stdout
+
+    quake = next(s for s in stories if s["title"] == "Earthquake hits Lombok")
+    shown = runner.invoke(main, ["show", quake["id"][:6], "--db", db, "--format", "json"])
+    assert shown.exit_code == 0, shown.output
+    report = json.loads(shown.stdout)
+    assert [a["outlet"] for a in report["articles"]] == ["Jakarta Daily"]  # one source: nothing to compare
+
+    exported = runner.invoke(main, ["export", "--db", db, "--format", "csv"])
+    assert exported.exit_code == 0 and exported.stdout.count("Jakarta Daily") == 1
+
+
+def test_cli_merge_then_split(tmp_path, folder, stories_module):
+    db = str(tmp_path / "c.db")
+    runner = CliRunner()
+    runner.invoke(main, ["add", str(folder), "--db", db])
+    stories = json.loads(runner.invoke(main, ["stories", "--db", db, "--json"]).stdout)
+    a, b = stories[0], stories[-1]
+    merged = runner.invoke(main, ["stories", "merge", a["id"], b["id"], "--db", db])
+    assert merged.exit_code == 0 and f"{a['size'] + b['size']} articles" in merged.stdout
+    split = runner.invoke(main, ["stories", "--db", db, "split", a["id"], b["article_ids"][0]])
+    assert split.exit_code == 0, split.output
+    assert "new story split-" in split.stdout
+    bad = runner.invoke(main, ["stories", "merge", a["id"], "no-such-story", "--db", db])
+    assert bad.exit_code == 1 and "no story 'no-such-story'" in bad.output
+
+
+def test_cli_refuses_a_non_sqlite_db_and_leaves_it(tmp_path, folder, stories_module):
+    notes = tmp_path / "notes.txt"
+    notes.write_text("my notes, not a database\n" * 20)
+    before = notes.read_bytes()
+    for args in (["add", str(folder)], ["stories"], ["export"]):
+        result = CliRunner().invoke(main, [*args, "--db", str(notes)])
+        assert result.exit_code == 1
+        assert str(notes) in result.output and "not an SQLite file" in result.output
+    assert notes.read_bytes() == before
+
+
+def test_the_corpus_own_db_is_never_added(tmp_path, stories_module):
+    d = tmp_path / "news"
+    d.mkdir()
+    _write(d, "quake.txt", QUAKE)
+    db = d / "corpus.db"
+    with Corpus(db) as corpus:
+        assert corpus.add([str(d)]).ok
+        summary = corpus.add([str(d)])
+    assert summary.ok and summary.failed == [] and len(summary.duplicates) == 1
+    assert sqlite3.connect(db).execute("SELECT count(*) FROM articles").fetchone()[0] == 1
+
+
+def test_corpus_is_exported_from_the_package(tmp_path):
+    import storydiff
+
+    assert storydiff.Corpus is Corpus and "Corpus" in storydiff.__all__
+    with pytest.raises(StoreError):
+        (tmp_path / "x.db").write_text("nope" * 10)
+        storydiff.Corpus(tmp_path / "x.db")
