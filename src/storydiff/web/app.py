@@ -1,0 +1,344 @@
+"""The FastAPI app: HTTP API under /api, server-rendered pages, and a `.json` twin for every page.
+
+    app = create_app(load_settings(), "news.db")          # loopback, no token needed
+    app = create_app(settings, "news.db", host="0.0.0.0") # needs a token (WebConfigError otherwise)
+
+Routes are thin: they call `web.service` (which calls the library) in a
+worker thread, and render `web.templates`, which import the report's own
+macros (`report/templates/macros.html`) so pages and `compare --format html`
+draw verdicts the same way. Typed library errors become HTTP errors here
+and nowhere else.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import zlib
+from importlib import resources
+from pathlib import Path
+from typing import Annotated, Any
+from urllib.parse import parse_qs
+
+import anyio
+from fastapi import Depends, FastAPI, Query, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from jinja2 import ChoiceLoader, PackageLoader
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from ..errors import InputError, ModelUnavailableError, SettingsError, StorydiffError
+from ..settings import Settings
+from . import service
+from .pageview import build_page_view
+from .security import LOOPBACK_NAMES, RequestGuard, bearer, is_loopback, required_token, token_matches
+
+_FIELD = Field(default=None, max_length=2000)
+_PAGE_HEADERS = {
+    # Article text is escaped by the templates; this policy is the second line of defence.
+    "Content-Security-Policy": "default-src 'none'; script-src 'self'; style-src 'unsafe-inline'; "
+                               "img-src 'self' data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+}
+
+
+# --- request bodies -----------------------------------------------------------------------
+
+class ArticleIn(BaseModel):
+    """One article: its `text`, or a `url` to fetch (http/https, public addresses only)."""
+
+    model_config = ConfigDict(extra="forbid")
+    text: str | None = Field(default=None, description="The article text. When given, `url` is only metadata.")
+    url: str | None = Field(default=None, max_length=2000,
+                            description="Fetched when `text` is absent (needs the token where one is set).")
+    title: str | None = _FIELD
+    outlet: str | None = _FIELD
+    published: str | None = Field(default=None, max_length=100, description="ISO 8601 date or datetime")
+
+    @model_validator(mode="after")
+    def _text_or_url(self):
+        if not (self.text and self.text.strip()) and not (self.url and self.url.strip()):
+            raise ValueError("give the article's text or its url")
+        return self
+
+    def to_input(self) -> service.ArticleInput:
+        return service.ArticleInput(self.text, self.url, self.title, self.outlet, self.published)
+
+
+class CompareIn(BaseModel):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"articles": [
+        {"text": "The talks lasted just over an hour ...", "outlet": "Al Jazeera"},
+        {"url": "https://example.org/news/talks"}]}]})
+    articles: list[ArticleIn] = Field(default_factory=list, description="Articles with text or URL, and metadata.")
+    texts: list[str] = Field(default_factory=list, description="Shorthand: bare article texts.")
+    urls: list[str] = Field(default_factory=list, description="Shorthand: article URLs to fetch.")
+
+    def inputs(self) -> list[service.ArticleInput]:
+        return ([a.to_input() for a in self.articles] + [service.ArticleInput(text=t) for t in self.texts]
+                + [service.ArticleInput(url=u) for u in self.urls])
+
+
+class CheckIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    source: ArticleIn = Field(description="The original article.")
+    derived: ArticleIn = Field(description="The summary or rewrite to check against it.")
+
+
+class ArticlesIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    articles: list[ArticleIn] = Field(min_length=1)
+
+
+# --- the app ------------------------------------------------------------------------------
+
+def _json_error(status: int, error: str, source: str | None = None, **extra) -> JSONResponse:
+    return JSONResponse({"error": error, "source": source, **extra}, status_code=status)
+
+
+def _status_for(err: StorydiffError) -> int:
+    from ..store import StoreError, UnknownStoryError
+
+    if isinstance(err, UnknownStoryError):
+        return 404
+    if isinstance(err, service.RequestTooLargeError):
+        return 413
+    if isinstance(err, InputError):
+        return 422
+    if isinstance(err, (SettingsError, ModelUnavailableError, StoreError)):
+        return 503  # the server's configuration or data, not the request
+    return 400
+
+
+def _wants_json(request: Request) -> bool:
+    path = request.url.path
+    return path.startswith("/api/") or path.endswith(".json") or path.startswith("/openapi")
+
+
+def _validation_message(errors: list[dict]) -> tuple[str, str | None, int]:
+    first = errors[0] if errors else {}
+    if first.get("type") == "json_invalid":
+        return f"the request body is not valid JSON ({first.get('ctx', {}).get('error', 'parse error')})", "body", 400
+    parts = []
+    for e in errors[:5]:
+        where = ".".join(str(p) for p in e.get("loc", ()))
+        parts.append(f"{where}: {e.get('msg', 'invalid')}")
+    source = ".".join(str(p) for p in first.get("loc", ())) or None
+    return "; ".join(parts), source, 422
+
+
+def create_app(settings: Settings, db_path: str | Path | None = None, *, host: str = "127.0.0.1") -> FastAPI:
+    """The web app over the corpus at `db_path` (None: [store] path), for a server listening on `host`.
+
+    Raises WebConfigError when `host` is beyond loopback and no token is set.
+    """
+    from ..report.html import environment
+
+    token = required_token(settings, host)
+    max_body = int(settings.get("web", "max_body_bytes"))
+    heavy = anyio.CapacityLimiter(max(1, int(settings.get("web", "workers"))))
+    corpora = service.CorpusPool(db_path, settings)
+    env = environment().overlay(loader=ChoiceLoader([PackageLoader("storydiff.web", "templates"),
+                                                     PackageLoader("storydiff.report", "templates")]))
+    env.globals["hue"] = lambda name: zlib.crc32((name or "").encode()) % 360
+    env.globals["auth_required"] = token is not None
+
+    async def lifespan(app):
+        yield
+        corpora.close()
+
+    app = FastAPI(
+        title="storydiff", lifespan=lifespan,
+        summary="What news sources agree on, where they conflict, and what only one says.",
+        description="Every page has a `.json` twin. POST endpoints need `Authorization: Bearer TOKEN` "
+                    "whenever the server has a token (always, beyond loopback). See docs/web.md.",
+    )
+    # On loopback, only loopback Host names: a web page cannot reach us through DNS rebinding.
+    allowed = LOOPBACK_NAMES | {host.lower()} if is_loopback(host) else None
+    app.add_middleware(RequestGuard, max_body_bytes=max_body, allowed_hosts=allowed)
+    app.state.settings, app.state.corpora, app.state.token = settings, corpora, token
+
+    async def in_thread(fn, *args, heavy_work: bool = False):
+        return await anyio.to_thread.run_sync(functools.partial(fn, *args), limiter=heavy if heavy_work else None)
+
+    def page(name: str, status_code: int = 200, **context) -> HTMLResponse:
+        html = env.get_template(name).render(**context)
+        return HTMLResponse(html, status_code=status_code, headers=_PAGE_HEADERS)
+
+    # --- errors at the edge ---------------------------------------------------------------
+
+    def error_response(request: Request, status: int, error: str, source: str | None) -> Response:
+        if _wants_json(request):
+            return _json_error(status, error, source)
+        return page("error.html", status, status=status, error=error, source=source)
+
+    @app.exception_handler(StorydiffError)
+    async def _storydiff_error(request: Request, err: StorydiffError):
+        source = getattr(err, "source", None)
+        message = getattr(err, "reason", None) or str(err)
+        for local in corpora.paths():  # the server's file paths are not the client's business
+            message = message.replace(local, "the corpus")
+        return error_response(request, _status_for(err), message, source)
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(request: Request, err: RequestValidationError):
+        message, source, status = _validation_message(list(err.errors()))
+        return error_response(request, status, message, source)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http_error(request: Request, err: StarletteHTTPException):
+        message = err.detail if isinstance(err.detail, str) else json.dumps(err.detail)
+        response = error_response(request, err.status_code, message, None)
+        for k, v in (err.headers or {}).items():
+            response.headers[k] = v
+        return response
+
+    # --- auth -----------------------------------------------------------------------------
+
+    def check_token(given: str | None) -> None:
+        if token is None:
+            return
+        if given is None:
+            raise StarletteHTTPException(401, "this server needs a token for POST requests: send "
+                                              "`Authorization: Bearer TOKEN`", {"WWW-Authenticate": "Bearer"})
+        if not token_matches(token, given):
+            raise StarletteHTTPException(403, "the token is wrong")
+
+    async def api_write(request: Request) -> None:
+        """Dependency of every API POST: a JSON body (so no cross-site form can post) and the token."""
+        ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
+        if ctype != "application/json":
+            raise StarletteHTTPException(415, f"send the body as application/json, not {ctype or 'nothing'}")
+        check_token(bearer(request.headers))
+
+    write = [Depends(api_write)]
+
+    # --- API ------------------------------------------------------------------------------
+
+    def stories_payload(q: str | None) -> dict:
+        stories = service.list_stories(corpora.get(), q)
+        return {"q": q, "count": len(stories), "stories": stories}
+
+    def story_payload(story_id: str) -> tuple[dict, Any]:
+        from ..report import to_dict
+
+        summary, report = service.story_report(corpora.get(), story_id)
+        return {"story": summary, "report": to_dict(report)}, report
+
+    async def load_story(story_id: str):
+        cached = await in_thread(lambda: corpora.get().is_cached(story_id))
+        return await in_thread(story_payload, story_id, heavy_work=not cached)
+
+    @app.get("/api/stories", tags=["api"], summary="List or search stories")
+    async def api_stories(q: Annotated[str | None, Query(max_length=200, description="words in a title or outlet")] = None):
+        return await in_thread(stories_payload, q)
+
+    @app.get("/api/stories/{story_id}", tags=["api"], summary="A story: its articles and claim comparison")
+    async def api_story(story_id: str):
+        payload, _ = await load_story(story_id)
+        return payload
+
+    @app.post("/api/compare", tags=["api"], dependencies=write, summary="Compare articles (texts and/or URLs)",
+              description="Returns exactly the JSON of `storydiff compare --format json` (docs/json-schema.md).")
+    async def api_compare(body: CompareIn):
+        from ..report import to_dict
+
+        report = await in_thread(service.compare_inputs, body.inputs(), settings, heavy_work=True)
+        return to_dict(report)
+
+    @app.post("/api/check", tags=["api"], dependencies=write, summary="Check a derived text against its source",
+              description="Returns the JSON of `storydiff check --format json`.")
+    async def api_check(body: CheckIn):
+        return await in_thread(service.check_inputs, body.source.to_input(), body.derived.to_input(), settings,
+                               heavy_work=True)
+
+    @app.post("/api/articles", tags=["api"], dependencies=write, summary="Add articles to the corpus")
+    async def api_articles(body: ArticlesIn):
+        inputs = [a.to_input() for a in body.articles]
+        result = await in_thread(lambda: service.add_inputs(corpora.get(), inputs, settings), heavy_work=True)
+        return JSONResponse(result, status_code=201 if result["added"] else 200)
+
+    # --- pages and their .json twins ------------------------------------------------------
+
+    @app.get("/index.json", tags=["pages"], summary="The story list page as JSON")
+    async def index_json(q: Annotated[str | None, Query(max_length=200)] = None):
+        return await in_thread(stories_payload, q)
+
+    @app.get("/", response_class=HTMLResponse, tags=["pages"], include_in_schema=False)
+    async def index(q: Annotated[str | None, Query(max_length=200)] = None):
+        payload = await in_thread(stories_payload, q)
+        return page("index.html", **payload)
+
+    @app.get("/stories/{story_id}.json", tags=["pages"], summary="The story page as JSON")
+    async def story_json(story_id: str):
+        payload, _ = await load_story(story_id)
+        return payload
+
+    @app.get("/stories/{story_id}", response_class=HTMLResponse, tags=["pages"], include_in_schema=False)
+    async def story_page(story_id: str):
+        payload, report = await load_story(story_id)
+        return page("story.html", story=payload["story"], page=build_page_view(report))
+
+    @app.get("/compare.json", tags=["pages"], summary="The compare page's form, as JSON")
+    async def compare_form_json():
+        return {"method": "POST", "action": "/compare.json", "fields": list(_FORM_FIELDS),
+                "api": "/api/compare", "token_required": token is not None}
+
+    @app.get("/compare", response_class=HTMLResponse, tags=["pages"], include_in_schema=False)
+    async def compare_form():
+        return page("compare.html", form={}, page=None, skipped=())
+
+    async def compare_posted(request: Request):
+        form = await _read_form(request)
+        check_token(form.get("token") or bearer(request.headers))
+        inputs = [service.ArticleInput(text=form.get(f"text{i}") or None, url=form.get(f"url{i}") or None,
+                                       outlet=form.get(f"outlet{i}") or None) for i in (1, 2)]
+        inputs = [i for i in inputs if i.text or i.url]
+        if len(inputs) < 2:
+            raise InputError("form", "give two articles: paste a text or a URL on each side")
+        return form, await in_thread(service.compare_inputs, inputs, settings, heavy_work=True)
+
+    @app.post("/compare.json", tags=["pages"], summary="The compare page's result, as JSON")
+    async def compare_result_json(request: Request):
+        from ..report import to_dict
+
+        _, report = await compare_posted(request)
+        return to_dict(report)
+
+    @app.post("/compare", response_class=HTMLResponse, tags=["pages"], include_in_schema=False)
+    async def compare_result(request: Request):
+        form, report = await compare_posted(request)
+        form.pop("token", None)  # never echo the token back into the page
+        return page("compare.html", form=form, page=build_page_view(report), skipped=report.skipped)
+
+    @app.get("/assets/storydiff.js", include_in_schema=False)
+    async def script():
+        js = resources.files("storydiff.web").joinpath("templates", "storydiff.js").read_text(encoding="utf-8")
+        return Response(js, media_type="text/javascript", headers={"Cache-Control": "max-age=3600",
+                                                                   "X-Content-Type-Options": "nosniff"})
+
+    return app
+
+
+_FORM_FIELDS = ("text1", "url1", "outlet1", "text2", "url2", "outlet2", "token")
+
+
+async def _read_form(request: Request) -> dict[str, str]:
+    ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if ctype != "application/x-www-form-urlencoded":
+        raise StarletteHTTPException(415, "post the compare form as application/x-www-form-urlencoded; "
+                                          "for JSON use /api/compare")
+    try:
+        raw = (await request.body()).decode("utf-8")
+    except UnicodeDecodeError:
+        raise StarletteHTTPException(400, "the form is not UTF-8") from None
+    try:
+        fields = parse_qs(raw, keep_blank_values=True, max_num_fields=50)
+    except ValueError:
+        raise StarletteHTTPException(400, "the form has too many fields") from None
+    unknown = sorted(set(fields) - set(_FORM_FIELDS))
+    if unknown:
+        raise StarletteHTTPException(422, f"unknown form field(s): {', '.join(unknown)}; "
+                                          f"valid: {', '.join(_FORM_FIELDS)}")
+    return {k: v[0] for k, v in fields.items()}
