@@ -532,6 +532,41 @@ def export(db_path, settings_path, fmt, output):
 
 
 
+@main.command()
+@_db_option
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on. Anything but loopback needs a token ($STORYDIFF_TOKEN or [web] token).")
+@click.option("--port", default=8000, type=int, show_default=True, help="Port to listen on.")
+@_corpus_settings_option
+def serve(db_path, host, port, settings_path):
+    """Serve the corpus as web pages and an HTTP API (docs at /docs).
+
+    Pages: / lists the stories with their coverage by outlet, /stories/ID
+    shows a story's conflicts, agreements and what only one source says,
+    /compare compares two pasted texts or URLs; each page has a .json twin.
+    POST endpoints need a token whenever one is set; listening beyond
+    loopback without a token is refused. See docs/web.md.
+
+    \b
+    Examples:
+      storydiff serve --db news.db
+      STORYDIFF_TOKEN=... storydiff serve --db news.db --host 0.0.0.0 --port 8080
+    """
+    from .settings import load_settings
+
+    err = _stderr()
+    try:
+        from .web import create_app
+
+        app = create_app(load_settings(settings_path), db_path, host=host)
+    except StorydiffError as error:
+        err.print(f"[bold red]error:[/] {error}")
+        sys.exit(2)
+    import uvicorn
+
+    uvicorn.run(app, host=host, port=port, log_level="info")
+
+
 def _stderr():
     from rich.console import Console
 
