@@ -560,7 +560,9 @@ def serve(db_path, host, port, settings_path):
 
         app = create_app(load_settings(settings_path), db_path, host=host)
     except StorydiffError as error:
-        err.print(f"[bold red]error:[/] {error}")
+        from rich.markup import escape
+
+        err.print(f"[bold red]error:[/] {escape(str(error))}")
         sys.exit(2)
     import uvicorn
 
