@@ -89,37 +89,44 @@ def render_provenance(prov: Provenance, fmt: str = "terminal", *, color: bool | 
 
 # ---------------------------------------------------------------- brief
 
+def _quoted(sentence: str) -> str:
+    return sentence if sentence[:1] in "“\"‘'" else f"“{sentence}”"
+
+
+def brief_lines(brief: Brief) -> list[str]:
+    """One line per item after the headline (which is the first agreed item)."""
+    lines = []
+    items = brief.items[1:] if brief.headline else brief.items
+    for item in items:
+        if item.kind == "agreed":
+            (_, sentence), = item.sentences
+            lines.append(f"{sentence} [{', '.join(item.sources)}]")
+        else:
+            sides = " — ".join(f"{source}: {_quoted(sentence)}" for source, sentence in item.sentences)
+            lines.append(f"Sources differ. {sides}")
+    return lines
+
+
 def render_brief(brief: Brief, fmt: str = "terminal", *, color: bool | None = None, width: int | None = None) -> str:
     if fmt == "json":
         data = dataclasses.asdict(brief)
         data["schema"] = "storydiff.brief"
         return json.dumps(data, ensure_ascii=False, indent=2)
-    lines = []
-    if brief.headline:
-        lines.append(brief.headline)
-    if brief.note:
-        lines.append(f"({brief.note})")
-    for item in brief.items:
-        if item.kind == "agreed":
-            (_, sentence), = item.sentences
-            lines.append(f"• {sentence} [{', '.join(item.sources)}]")
-        else:
-            sides = " — ".join(f"{source}: “{sentence}”" for source, sentence in item.sentences)
-            lines.append(f"• Sources differ. {sides}")
+    head_sources = f" [{', '.join(brief.items[0].sources)}]" if brief.headline else ""
     if fmt == "markdown":
-        head = f"# {brief.headline}\n\n" if brief.headline else ""
-        return head + "\n".join(f"- {line[2:]}" if line.startswith("• ") else line for line in lines[1:]) + "\n"
+        out = [f"# {brief.headline}{head_sources}", ""] if brief.headline else []
+        if brief.note:
+            out += [f"_{brief.note}_", ""]
+        return "\n".join(out + [f"- {line}" for line in brief_lines(brief)]) + "\n"
     if fmt != "terminal":
         raise ValueError(f"unknown format {fmt!r}; valid: {', '.join(FORMATS)}")
     console = _console(width, color)
     if brief.headline:
-        console.print(Text(brief.headline, style="bold"))
+        console.print(Text(brief.headline, style="bold") + Text(head_sources, style="dim"))
     console.print(Text(f"built only from claims that {brief.independent_sources} independent sources "
                        "agree on; each sentence is quoted from a source", style="dim"))
     if brief.note:
         console.print(Text(brief.note, style="yellow"))
-    for line in lines[1 if brief.headline else 0:]:
-        if line.startswith("("):
-            continue
-        console.print(line)
+    for line in brief_lines(brief):
+        console.print(Text("• ") + Text(line))
     return console.export_text(styles=bool(color))
