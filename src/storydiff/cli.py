@@ -302,24 +302,31 @@ def add(inputs, db_path, settings_path):
 
             summary = corpus.add(inputs, progress=progress)
             bar.update(task, description="")
-            err.print(_add_summary_table(summary, corpus.path))
     except StorydiffError as error:
-        err.print(f"[bold red]error:[/] {error}")
-        sys.exit(1)
+        _corpus_error(err, error)
+    err.print(_add_summary_table(summary, corpus.path))
     sys.exit(0 if summary.ok else 1)
+
+
+def _corpus_error(console, error):
+    from rich.markup import escape
+
+    console.print(f"[bold red]error:[/] {escape(str(error))}")
+    sys.exit(1)
 
 
 def _add_summary_table(summary, db_path):
     from rich import box
     from rich.console import Group
     from rich.table import Table
+    from rich.text import Text
 
     counts = summary.counts()
     table = Table(title=f"storydiff add → {db_path}", box=box.SIMPLE_HEAD, title_justify="left")
     table.add_column("result")
     table.add_column("count", justify="right")
     table.add_column("notes")
-    table.add_row("added", str(counts["added"]), f"in {len(set(summary.stories.values()))} stories")
+    table.add_row("added", str(counts["added"]), f"into {len(set(summary.stories.values()))} stories")
     table.add_row("duplicate", str(counts["duplicate"]), "already stored; not stored again")
     table.add_row("near-copy", str(counts["near-copy"]), "stored, marked as copies; not independent sources")
     table.add_row("failed", str(counts["failed"]), "", style="red" if counts["failed"] else None)
@@ -329,7 +336,7 @@ def _add_summary_table(summary, db_path):
         failed.add_column("input", overflow="fold")
         failed.add_column("reason", overflow="fold")
         for problem in summary.failed:
-            failed.add_row(problem.source, problem.reason)
+            failed.add_row(Text(problem.source), Text(problem.reason))
         parts.append(failed)
     return Group(*parts)
 
@@ -377,8 +384,7 @@ def stories_list(ctx, db_path, settings_path, as_json):
         with _open_corpus(db_path, settings_path) as corpus:
             infos = corpus.stories()
     except StorydiffError as error:
-        _stderr().print(f"[bold red]error:[/] {error}")
-        sys.exit(1)
+        _corpus_error(_stderr(), error)
     if as_json:
         sys.stdout.write(_json.dumps([dataclasses.asdict(i) for i in infos], indent=2, ensure_ascii=False) + "\n")
         return
@@ -420,8 +426,7 @@ def stories_merge(ctx, keep, absorb, db_path, settings_path):
             kept = corpus.merge(keep, absorb)
             size = corpus.story(kept).size
     except StorydiffError as error:
-        _stderr().print(f"[bold red]error:[/] {error}")
-        sys.exit(1)
+        _corpus_error(_stderr(), error)
     click.echo(f"merged into story {kept} ({size} articles)")
 
 
@@ -442,8 +447,7 @@ def stories_split(ctx, story, articles, db_path, settings_path):
         with _open_corpus(db_path, settings_path) as corpus:
             new_id = corpus.split(story, articles)
     except StorydiffError as error:
-        _stderr().print(f"[bold red]error:[/] {error}")
-        sys.exit(1)
+        _corpus_error(_stderr(), error)
     click.echo(f"split {len(set(articles))} article(s) into new story {new_id}")
 
 
@@ -483,8 +487,7 @@ def show(story, db_path, settings_path, fmt, refresh, color, width):
             with err.status("Comparing the story's articles…", spinner="dots"):
                 report = corpus.compare_story(info.id, refresh=refresh)
     except StorydiffError as error:
-        err.print(f"[bold red]error:[/] {error}")
-        sys.exit(1)
+        _corpus_error(err, error)
     if fmt == "terminal":
         from rich.console import Console
 
@@ -525,8 +528,7 @@ def export(db_path, settings_path, fmt, output):
         with _open_corpus(db_path, settings_path) as corpus:
             n = corpus.export(fmt, output if output else sys.stdout)
     except StorydiffError as error:
-        err.print(f"[bold red]error:[/] {error}")
-        sys.exit(1)
+        _corpus_error(err, error)
     if output:
         err.print(f"wrote {n} articles to {output}")
 

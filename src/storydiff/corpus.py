@@ -325,7 +325,7 @@ class Corpus:
         dates = sorted(a.published for a in articles if a.published)
         outlets = tuple(sorted({a.outlet for a in articles if a.outlet}))
         return StoryInfo(story_id, len(articles), len(independent), outlets, dates[0] if dates else None,
-                         dates[-1] if dates else None, self._central_title(articles),
+                         dates[-1] if dates else None, self._central_title(independent or articles),
                          tuple(a.id for a in articles))
 
     def _central_title(self, articles: list[Article]) -> str | None:
