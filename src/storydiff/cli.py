@@ -588,8 +588,7 @@ def provenance(inputs, db_path, settings_path, fmt, width):
         with _stderr().status("Tracing shared passages…", spinner="dots"):
             result = trace_provenance(articles, settings)
     except StorydiffError as error:
-        _stderr().print(f"[bold red]error:[/] {error}")
-        sys.exit(1)
+        _corpus_error(_stderr(), error)
     sys.stdout.write(render_provenance(result, fmt, color=sys.stdout.isatty(), width=width).rstrip() + "\n")
 
 
@@ -626,8 +625,7 @@ def brief(inputs, db_path, settings_path, fmt, width):
                 report = compare_articles(articles, settings)
             result = build_brief(report, trace_provenance(articles, settings))
     except StorydiffError as error:
-        _stderr().print(f"[bold red]error:[/] {error}")
-        sys.exit(1)
+        _corpus_error(_stderr(), error)
     sys.stdout.write(render_brief(result, fmt, color=sys.stdout.isatty(), width=width).rstrip() + "\n")
 
 
@@ -667,6 +665,57 @@ def serve(db_path, host, port, settings_path):
     import uvicorn
 
     uvicorn.run(app, host=host, port=port, log_level="info")
+
+
+@main.command()
+@click.argument("inputs", nargs=-1, required=True, metavar="STORY|FILE...")
+@click.option("--term", "-t", default=None, help='Only figures about this: "killed", "hostages", "price".')
+@click.option("--plot", "plot_path", type=click.Path(dir_okay=False, writable=True),
+              help="Also save a chart: .png or .svg.")
+@_db_option
+@_corpus_settings_option
+@click.option("--json", "as_json", is_flag=True, help="Print the points as JSON.")
+def timeline(inputs, term, plot_path, db_path, settings_path, as_json):
+    """How a figure moved: every source's value over time, with its hedge.
+
+    Each point is one figure in one article, read into its hedged range,
+    dated by the article's publication date or else its dateline.
+
+    \b
+    Examples:
+      storydiff timeline 3f2a --db news.db --term killed --plot toll.png
+      storydiff timeline reports/*.html -t hostages --json
+    """
+    import dataclasses
+    import json as _json
+
+    from rich.console import Console
+    from rich.table import Table
+
+    from .timeline import figure_timeline, plot_timeline
+
+    try:
+        articles, settings, _ = _story_or_files(inputs, db_path, settings_path)
+        with _stderr().status("Reading figures…", spinner="dots"):
+            points = figure_timeline(articles, term, settings)
+    except StorydiffError as error:
+        _stderr().print(f"[bold red]error:[/] {error}")
+        sys.exit(1)
+    if as_json:
+        rows = [dataclasses.asdict(p) for p in points]
+        sys.stdout.write(_json.dumps(rows, ensure_ascii=False, indent=2, default=str) + "\n")
+    else:
+        table = Table(title=f"Figures{f' about “{term}”' if term else ''}")
+        for column in ("date", "source", "figure", "range", "about", "sentence"):
+            table.add_column(column, overflow="fold")
+        for p in points:
+            q = p.quantity
+            about = " ".join(w for w in (q.predicate, q.thing) if w)
+            table.add_row(p.date or "undated", p.source, q.text, str(q.interval), about, p.sentence)
+        Console().print(table)
+    if plot_path:
+        drawn = plot_timeline(points, plot_path, f"Figures about “{term}”" if term else None)
+        _stderr().print(f"wrote a chart of {drawn} dated figures to {plot_path}")
 
 
 def _stderr():
