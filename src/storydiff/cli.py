@@ -706,8 +706,9 @@ def timeline(inputs, term, plot_path, db_path, settings_path, as_json):
         sys.stdout.write(_json.dumps(rows, ensure_ascii=False, indent=2, default=str) + "\n")
     else:
         table = Table(title=f"Figures{f' about “{term}”' if term else ''}")
-        for column in ("date", "source", "figure", "range", "about", "sentence"):
-            table.add_column(column, overflow="fold")
+        for column in ("date", "source", "figure", "range", "about"):
+            table.add_column(column, no_wrap=column in ("date", "range"))
+        table.add_column("sentence", ratio=3, overflow="fold")
         for p in points:
             q = p.quantity
             about = " ".join(w for w in (q.predicate, q.thing) if w)
