@@ -102,6 +102,14 @@ def judge_quotes(ctx: PairContext, used: set) -> list[Verdict]:
     return verdicts
 
 
+def _describe_edit(op: dict) -> str:
+    if op["op"] == "insert":
+        return f"adds “{op['right']}”"
+    if op["op"] == "delete":
+        return f"drops “{op['left']}”"
+    return f"“{op['left']}” → “{op['right']}”"
+
+
 def _quote_verdict(ctx, similarity, a, qa: Quote, b, qb: Quote, a_changed, b_changed, ops) -> Verdict:
     sa, sb = _speaker_key(qa.speaker), _speaker_key(qb.speaker)
     detail = {"left_speaker": qa.speaker, "right_speaker": qb.speaker, "diff": ops}
@@ -114,7 +122,7 @@ def _quote_verdict(ctx, similarity, a, qa: Quote, b, qb: Quote, a_changed, b_cha
             conflict_kind="attribution", severity=0.8, detail=detail,
         )
     if a_changed or b_changed:
-        changes = "; ".join(f"“{op['left']}” → “{op['right']}”" for op in ops[:3])
+        changes = "; ".join(_describe_edit(op) for op in ops[:3])
         return Verdict(
             "conflict", f"the quote is worded differently: {changes}",
             round(min(0.95, 0.5 + 0.5 * similarity), 3),

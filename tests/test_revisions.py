@@ -1,0 +1,42 @@
+"""A real article (examples/gaza-talks/aljazeera.txt) and a hand-edited revision of it."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import EXAMPLE
+from storydiff.ingest import load, make_article
+from storydiff.revisions import diff_revisions
+
+
+@pytest.fixture(scope="module")
+def original():
+    return load(str(EXAMPLE / "aljazeera.txt"))[0]
+
+
+def test_exactly_the_edited_figure_and_quote(original):
+    edited = (original.text
+              .replace("killed at least 95 Palestinians", "killed at least 105 Palestinians")
+              .replace("“We are hopeful that by the end", "“We are very hopeful that by the end"))
+    changes = diff_revisions(original, make_article(edited, "revision-2")).changes
+    assert sorted(c.kind for c in changes) == ["figure", "quote_wording"]
+    figure = next(c for c in changes if c.kind == "figure")
+    assert figure.reason == "figure changed: “at least 95” → “at least 105”"
+    quote = next(c for c in changes if c.kind == "quote_wording")
+    assert "adds “very”" in quote.reason
+    assert "We are hopeful" in quote.before and "We are very hopeful" in quote.after
+
+
+def test_a_removed_and_an_added_paragraph(original):
+    paragraphs = original.text.split("\n")
+    dropped = next(p for p in paragraphs if p.startswith("Critics say"))
+    edited = original.text.replace(dropped + "\n", "") + \
+        "\nQatar's foreign ministry said more time was needed to reach a conclusive agreement."
+    changes = diff_revisions(original, make_article(edited, "revision-3")).changes
+    kinds = {c.kind: c for c in changes}
+    assert set(kinds) == {"removed", "added"}
+    assert kinds["removed"].before == dropped and "Qatar" in kinds["added"].after
+
+
+def test_the_same_text_has_no_changes(original):
+    assert diff_revisions(original, original).changes == ()
