@@ -201,7 +201,8 @@ def eval_consistency(files, out, limit, cache_dir, settings_path):
                 gold = [p.example.consistent for p in predictions]
                 metrics = Metrics.from_labels(gold, [p.consistent for p in predictions])
                 ece, _ = reliability(gold, [p.probability for p in predictions])
-                console.print(_metrics_table(str(path), metrics, ece))
+                for part in _metrics_table(str(path), metrics, ece):
+                    console.print(part, soft_wrap=True)
         finally:
             if sink:
                 sink.close()
@@ -214,7 +215,6 @@ def eval_consistency(files, out, limit, cache_dir, settings_path):
 
 def _metrics_table(name: str, m, ece: float):
     from rich import box
-    from rich.console import Group
     from rich.table import Table
     from rich.text import Text
 
@@ -235,7 +235,7 @@ def _metrics_table(name: str, m, ece: float):
     confusion.add_column("inconsistent", justify="right")
     confusion.add_row("consistent", str(m.tp), str(m.fn))
     confusion.add_row("inconsistent", str(m.fp), str(m.tn))
-    return Group(head, scores, confusion)
+    return head, scores, confusion
 
 
 # --- the corpus: add, stories, show, export (docs/corpus.md) ------------------------------
