@@ -719,6 +719,58 @@ def timeline(inputs, term, plot_path, db_path, settings_path, as_json):
         _stderr().print(f"wrote a chart of {drawn} dated figures to {plot_path}")
 
 
+@main.command()
+@click.argument("url", metavar="URL")
+@_db_option
+@_corpus_settings_option
+@click.option("--json", "as_json", is_flag=True, help="Print the changes as JSON.")
+def revisions(url, db_path, settings_path, as_json):
+    """What changed between stored versions of one page, claim by claim.
+
+    Adding a URL again after the outlet edited it stores a new version.
+    This lists, for each version and the next, the figures that moved,
+    quotes reworded or re-attributed, and claims removed or added; not a
+    text diff.
+
+    \b
+    Example:
+      storydiff add https://example.com/story --db news.db   # later, again
+      storydiff revisions https://example.com/story --db news.db
+    """
+    import json as _json
+
+    from rich.console import Console
+    from rich.table import Table
+
+    try:
+        with _open_corpus(db_path, settings_path) as corpus:
+            count = len(corpus.store.versions(url))
+            with _stderr().status("Comparing versions…", spinner="dots"):
+                diffs = corpus.revisions(url)
+    except StorydiffError as error:
+        _stderr().print(f"[bold red]error:[/] {error}")
+        sys.exit(1)
+    if count == 0:
+        _stderr().print(f"[red]no stored article has the URL {url}; add it with `storydiff add`[/]")
+        sys.exit(1)
+    if as_json:
+        rows = [{"from": d.old.id, "to": d.new.id, "changes": [
+            {"kind": c.kind, "reason": c.reason, "before": c.before, "after": c.after} for c in d.changes]}
+            for d in diffs]
+        sys.stdout.write(_json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
+        return
+    console = Console()
+    console.print(f"{url}: {count} stored version(s)")
+    for number, diff in enumerate(diffs, start=2):
+        table = Table(title=f"version {number - 1} → {number}: {len(diff.changes)} change(s)")
+        table.add_column("change", no_wrap=True)
+        table.add_column("before", ratio=2, overflow="fold")
+        table.add_column("after", ratio=2, overflow="fold")
+        for c in diff.changes:
+            table.add_row(f"{c.kind}\n{c.reason}", c.before or "–", c.after or "–")
+        console.print(table)
+
+
 def _stderr():
     from rich.console import Console
 

@@ -410,6 +410,14 @@ class Corpus:
 
     # --- comparing ----------------------------------------------------------------------
 
+    def revisions(self, url: str) -> list:
+        """Claim-level changes between each stored version of `url` and the next."""
+        from .revisions import diff_revisions
+
+        versions = self.store.versions(url)
+        return [diff_revisions(old, new, self.settings, embedder=self._get_embedder())
+                for old, new in zip(versions, versions[1:])]
+
     def compared_ids(self, story_id: str) -> list[str]:
         """The story's members, less near-copies of another member (a copy adds no new claims)."""
         ids = self.store.members(story_id)

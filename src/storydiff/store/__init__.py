@@ -222,6 +222,16 @@ class Store:
                                wanted)
         return [Article(*row) for row in rows]
 
+    def versions(self, url: str) -> list[Article]:
+        """Every stored text read from, or naming, `url`: its versions, oldest first.
+
+        Articles are content-addressed, so an edited page added again is a new
+        row with the same URL; the rows in arrival order are its history.
+        """
+        rows = self.db.execute(f"SELECT {self._ARTICLE_COLUMNS} FROM articles WHERE url = ? OR source = ? "
+                               "ORDER BY seq", (url, url))
+        return [Article(*row) for row in rows]
+
     def article(self, article_id: str) -> Article:
         found = self.articles([article_id])
         if not found:
