@@ -246,6 +246,7 @@ def test_api_articles_adds_and_is_idempotent(tmp_path):
         body = first.json()
         assert len(body["added"]) == 1 and body["added"][0]["story_id"]
         assert body["failed"] and "min_article_chars" in body["failed"][0]["reason"]
+        assert body["failed"][0]["source"] == "record 2 of the request"
         again = client.post("/api/articles", json={"articles": [{"text": text}]})
         assert again.status_code == 200 and again.json()["counts"]["duplicate"] == 1
         stories = client.get("/api/stories").json()["stories"]

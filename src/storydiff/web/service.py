@@ -198,12 +198,17 @@ def add_inputs(corpus, inputs: list[ArticleInput], settings: Settings) -> dict:
             posted.write_text(json.dumps(records, ensure_ascii=False), encoding="utf-8")
             sources.append(str(posted))
         summary = corpus.add(sources)
+        posted_name = str(Path(tmp) / "posted.json")
     stories = summary.stories
+
+    def named(source: str) -> str:  # the temporary file is not the client's business
+        return source.replace(posted_name, "the request")
+
     return {
-        "added": [{"id": a.id, "source": a.source, "story_id": stories.get(a.id)} for a in summary.added],
-        "duplicates": [{"source": s, "id": i} for s, i in summary.duplicates],
-        "near_copies": [{"source": s, "id": i, "copy_of": c, "story_id": stories.get(i)}
+        "added": [{"id": a.id, "source": named(a.source), "story_id": stories.get(a.id)} for a in summary.added],
+        "duplicates": [{"source": named(s), "id": i} for s, i in summary.duplicates],
+        "near_copies": [{"source": named(s), "id": i, "copy_of": c, "story_id": stories.get(i)}
                         for s, i, c in summary.near_copies],
-        "failed": [{"source": e.source, "reason": e.reason} for e in summary.failed],
+        "failed": [{"source": named(e.source), "reason": e.reason} for e in summary.failed],
         "counts": summary.counts(),
     }
