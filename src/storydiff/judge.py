@@ -189,8 +189,8 @@ def _magnitude(a: Quantity, b: Quantity) -> float:
 
 
 def _subject(q: Quantity) -> str:
-    words = [w for w in (q.predicate, q.thing) if w]
-    return " ".join(words)
+    """'kill people' for a reason line; a bare verb lemma ("last") reads as noise, so it needs a thing."""
+    return f"{q.predicate} {q.thing}" if q.predicate and q.thing else (q.thing or "")
 
 
 def judge_figures(ctx: PairContext, used: set) -> list[Verdict]:
