@@ -438,8 +438,9 @@ def test_missing_path_and_directory_and_url(settings, tmp_path):
     assert type(missing) is InputError and "no such file" in missing.reason
     folder = load_error(tmp_path, settings)
     assert type(folder) is InputError and "is a directory" in folder.reason
-    url = load_error("https://www.aljazeera.com/news/", settings)
-    assert type(url) is InputError and "save the page first" in url.reason
+    # A loopback URL is refused before any connection (SSRF policy), online or not.
+    url = load_error("http://127.0.0.1:9/news", settings)
+    assert type(url) is InputError and "loopback" in url.reason and "allow_private" in url.reason
     for err, source in ((missing, tmp_path / "nope.txt"), (folder, tmp_path)):
         assert str(err).startswith(f"{source}: ")
 
