@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -20,22 +21,21 @@ STAGE_VERSION = "storydiff.align.v1"
 _WORD = re.compile(r"[A-Za-z][A-Za-z’'-]*|\d[\d,.]*")
 
 
+@lru_cache(maxsize=1)
 def _stopwords() -> frozenset[str]:
-    from spacy.lang.en.stop_words import STOP_WORDS
+    from spacy.lang.en.stop_words import STOP_WORDS  # imports spaCy: only when words are needed
 
     return frozenset(STOP_WORDS)
-
-
-_STOP = _stopwords()
 
 
 def content_words(text: str) -> set[str]:
     """Lower-cased content words with possessives and plural -s folded."""
     words = set()
+    stop = _stopwords()
     for raw in _WORD.findall(text):
         w = raw.lower().replace("’", "'")
         w = re.sub(r"'s?$", "", w)
-        if w in _STOP or len(w) < 2:
+        if w in stop or len(w) < 2:
             continue
         if len(w) > 4 and w.endswith("s") and not w.endswith("ss"):
             w = w[:-1]
