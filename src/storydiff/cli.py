@@ -690,7 +690,7 @@ def timeline(inputs, term, plot_path, db_path, settings_path, as_json):
     import json as _json
 
     from rich.console import Console
-    from rich.table import Table
+    from rich.markup import escape
 
     from .timeline import figure_timeline, plot_timeline
 
@@ -705,15 +705,15 @@ def timeline(inputs, term, plot_path, db_path, settings_path, as_json):
         rows = [dataclasses.asdict(p) for p in points]
         sys.stdout.write(_json.dumps(rows, ensure_ascii=False, indent=2, default=str) + "\n")
     else:
-        table = Table(title=f"Figures{f' about “{term}”' if term else ''}")
-        for column in ("date", "source", "figure", "range", "about"):
-            table.add_column(column, no_wrap=column in ("date", "range"))
-        table.add_column("sentence", ratio=3, overflow="fold")
+        console = Console()
+        console.print(f"[bold]Figures{f' about “{term}”' if term else ''}[/] · {len(points)} from {len(articles)} articles")
         for p in points:
             q = p.quantity
             about = " ".join(w for w in (q.predicate, q.thing) if w)
-            table.add_row(p.date or "undated", p.source, q.text, str(q.interval), about, p.sentence)
-        Console().print(table)
+            # escape(): article text is data, never rich markup
+            console.print(f"[bold]{p.date or 'undated':10}[/]  {escape(p.source)}  [yellow]{escape(q.text)}[/] "
+                          f"{q.interval}  [dim]{escape(about)}[/]", highlight=False)
+            console.print(f"            [dim]{escape(p.sentence)}[/]", highlight=False)
     if plot_path:
         drawn = plot_timeline(points, plot_path, f"Figures about “{term}”" if term else None)
         _stderr().print(f"wrote a chart of {drawn} dated figures to {plot_path}")
