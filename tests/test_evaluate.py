@@ -84,6 +84,22 @@ def test_eval_consistency_prints_metrics_and_writes_predictions(small_file, tmp_
     assert rows[2]["claims"][0]["label"] == "not in source"
 
 
+def test_an_unreadable_cached_analysis_is_made_again(tmp_path):
+    # A cache written before a module moved (or cut short) must not stop an evaluation.
+    from storydiff.backends.embedder import get_embedder
+    from storydiff.evaluate import AnalysisCache
+    from storydiff.settings import load_settings
+
+    settings = load_settings()
+    cache = AnalysisCache(settings, get_embedder(settings), tmp_path / "cache")
+    first = cache.get(COPY, "derived")
+    (stale,) = cache.directory.glob("*.pkl")
+    stale.write_bytes(b"not a pickle")
+    again = cache.get(COPY, "derived")
+    assert [c.text for c in again.claims] == [c.text for c in first.claims]
+    assert AnalysisCache(settings, cache.embedder, tmp_path / "cache").get(COPY, "derived").claims == again.claims
+
+
 def test_limit_scores_only_the_first_rows(small_file, tmp_path):
     out = tmp_path / "two.jsonl"
     result = CliRunner().invoke(main, ["eval", "consistency", str(small_file), "--limit", "1", "--out", str(out)])

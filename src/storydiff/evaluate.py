@@ -108,10 +108,8 @@ class AnalysisCache:
         if article.id in self.memory:
             return self.memory[article.id]
         path = self.directory / f"{article.id}.pkl" if self.directory else None
-        if path and path.exists():
-            with path.open("rb") as f:
-                analysis = pickle.load(f)
-        else:
+        analysis = _read_cached(path) if path and path.exists() else None
+        if analysis is None:
             analysis = analyse(article, self.embedder)
             if path:
                 tmp = path.with_suffix(".tmp")
@@ -121,6 +119,15 @@ class AnalysisCache:
         if role == "source":  # sources repeat; derived texts rarely do
             self.memory[article.id] = analysis
         return analysis
+
+
+def _read_cached(path: Path):
+    """A cached analysis, or None when it no longer loads (written by a version whose classes moved)."""
+    try:
+        with path.open("rb") as f:
+            return pickle.load(f)
+    except (pickle.UnpicklingError, EOFError, ImportError, AttributeError):
+        return None  # analysed again and overwritten
 
 
 # ---------------------------------------------------------------- running
