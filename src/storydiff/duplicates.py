@@ -1,0 +1,114 @@
+"""Near-duplicate articles (wire copy, reposts) with MinHash LSH.
+
+    finder = DuplicateFinder(settings)
+    finder.add("a1", text)   -> None            (an original)
+    finder.add("a2", repost) -> "a1"            (a copy of a1)
+
+Method. Each text is lower-cased, reduced to its word tokens, and cut into
+overlapping word shingles (`[stories] duplicate_shingle_words`, 5 by default: long
+enough that two different reports of one event rarely share many, short
+enough that a changed headline, byline or first line only touches the
+shingles around it). A MinHash of `duplicate_num_perm` permutations estimates the
+Jaccard similarity of two shingle sets; an LSH index (datasketch) finds the
+earlier articles likely to be above `duplicate_threshold` without comparing against
+every one, and the estimate is then checked against the threshold itself,
+so LSH's false positives never count.
+
+Why 0.7: a syndicated story re-published with a new headline and first
+paragraph keeps well over 80% of its 5-word shingles; two outlets writing
+up the same press release in their own words share well under 30%. The gap
+is wide, so the threshold is not sensitive; 0.7 leaves room for reposts
+trimmed at the end.
+
+A copy points at the first article it matched, followed to its root, so
+chains of reposts all name one original.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .errors import SettingsError
+from .settings import Settings, load_settings
+
+STAGE_VERSION = "storydiff.duplicates.v1"
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def shingles(text: str, size: int) -> set[bytes]:
+    """Overlapping word n-grams of the lower-cased text (the whole text when shorter)."""
+    words = _WORD.findall(text.lower())
+    if len(words) <= size:
+        return {" ".join(words).encode("utf-8")} if words else set()
+    return {" ".join(words[i : i + size]).encode("utf-8") for i in range(len(words) - size + 1)}
+
+
+class DuplicateFinder:
+    """Remembers every article added and names the earlier one each new article copies."""
+
+    def __init__(self, settings: Settings | None = None):
+        from datasketch import MinHashLSH
+
+        settings = settings or load_settings()
+        self.threshold = _fraction(settings, "duplicate_threshold")
+        self.num_perm = _positive_int(settings, "duplicate_num_perm")
+        self.shingle_words = _positive_int(settings, "duplicate_shingle_words")
+        self._lsh = MinHashLSH(threshold=self.threshold, num_perm=self.num_perm)
+        self._hashes: dict = {}
+        self._original: dict[str, str | None] = {}
+        self._arrival: dict[str, int] = {}
+
+    def __len__(self) -> int:
+        return len(self._original)
+
+    def __contains__(self, article_id: str) -> bool:
+        return article_id in self._original
+
+    def minhash(self, text: str):
+        from datasketch import MinHash
+
+        m = MinHash(num_perm=self.num_perm, seed=1)
+        m.update_batch(list(shingles(text, self.shingle_words)))
+        return m
+
+    def add(self, article_id: str, text: str) -> str | None:
+        """Index the article; return the id of the earlier article it copies, else None.
+
+        Adding an id a second time changes nothing and returns the first answer.
+        """
+        if article_id in self._original:
+            return self._original[article_id]
+        signature = self.minhash(text)
+        matches = [
+            other
+            for other in self._lsh.query(signature)
+            if signature.jaccard(self._hashes[other]) >= self.threshold
+        ]
+        original = None
+        if matches:
+            # The oldest match, so a chain of reposts names one original.
+            first = min(matches, key=self._arrival.__getitem__)
+            original = self._original[first] or first
+        self._lsh.insert(article_id, signature)
+        self._hashes[article_id] = signature
+        self._original[article_id] = original
+        self._arrival[article_id] = len(self._arrival)
+        return original
+
+    def original_of(self, article_id: str) -> str | None:
+        return self._original[article_id]
+
+
+def _fraction(settings: Settings, key: str) -> float:
+    value = settings.get("stories", key)
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value <= 1:
+        raise SettingsError(f"[stories] {key} must be a number in (0, 1], not {value!r}")
+    return float(value)
+
+
+def _positive_int(settings: Settings, key: str) -> int:
+    value = settings.get("stories", key)
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise SettingsError(f"[stories] {key} must be a whole number >= 1, not {value!r}")
+    return value
