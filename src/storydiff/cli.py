@@ -213,6 +213,58 @@ def eval_consistency(files, out, limit, cache_dir, settings_path):
         err.print(f"wrote predictions to {out}")
 
 
+@eval_group.command(name="stories")
+@click.argument("path", metavar="FILE.jsonl", type=click.Path(exists=True, dir_okay=False))
+@click.option("--baselines", is_flag=True,
+              help="Also measure TF-IDF and MiniLM average-link clustering, each at its best threshold (needs scikit-learn).")
+@click.option("--settings", "settings_path", type=click.Path(exists=True, dir_okay=False),
+              help="A TOML settings file overlaying the defaults; [stories] holds the clustering settings.")
+def eval_stories_command(path, baselines, settings_path):
+    """Score story clustering on a JSONL file of (id, story, text) rows.
+
+    Articles are clustered incrementally in file order (and in date order
+    too when every row has a `date`). Prints B-cubed and pairwise precision,
+    recall and F1, and the number of predicted vs gold stories.
+
+    \b
+    Examples:
+      storydiff eval stories ../shared/data/stories/ecbplus-dev.jsonl
+      storydiff eval stories ../shared/data/stories/ecbplus-dev.jsonl --baselines
+    """
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+    from rich.table import Table
+
+    from .evaluate_stories import evaluate_stories
+    from .settings import load_settings
+
+    err = _stderr()
+    try:
+        settings = load_settings(settings_path)
+        with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                      TimeElapsedColumn(), console=err, transient=True) as progress:
+            task = progress.add_task(f"clustering {path}", total=None)
+            result = evaluate_stories(path, settings, baselines=baselines,
+                                      progress=lambda done, total: progress.update(task, completed=done, total=total))
+    except StorydiffError as error:
+        err.print(f"[bold red]error:[/] {error}", soft_wrap=True)
+        sys.exit(1)
+    table = Table(title=f"{path}: {result['rows']} articles, {result['articles_per_s']:.1f} articles/s")
+    for column in ("run", "B³ P", "B³ R", "B³ F1", "pair P", "pair R", "pair F1", "stories (gold)"):
+        table.add_column(column, justify="left" if column == "run" else "right")
+    runs = [("file order", result["file_order"]), ("date order", result["date_order"])]
+    for name, scores in (result["baselines"] or {}).items():
+        runs.append((f"{name} (threshold {scores['threshold']:.2f})", scores))
+    for name, scores in runs:
+        if scores is None:
+            continue
+        b, p = scores["bcubed"], scores["pairwise"]
+        table.add_row(name, *(f"{x:.3f}" for x in (b["precision"], b["recall"], b["f1"],
+                                                      p["precision"], p["recall"], p["f1"])),
+                      f"{scores['predicted_stories']} ({scores['gold_stories']})")
+    Console().print(table)
+
+
 def _metrics_table(name: str, m, ece: float):
     from rich import box
     from rich.table import Table
