@@ -1,0 +1,68 @@
+"""Near-duplicates: a wire repost with a new headline and first line is a copy; a rewrite is not."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import EXAMPLE
+from storydiff.duplicates import DuplicateFinder, shingles
+from storydiff.errors import SettingsError
+from storydiff.settings import load_settings
+
+
+@pytest.fixture(scope="module")
+def original() -> str:
+    return (EXAMPLE / "aljazeera.txt").read_text(encoding="utf-8")
+
+
+def repost(text: str) -> str:
+    """What a syndicating site does: its own headline, a new first line, a footer."""
+    lines = text.split("\n")
+    body = "\n".join(lines[2:])
+    return (
+        "Trump, Netanyahu meet again as Gaza truce talks drag on\n"
+        "WASHINGTON (Wire) — Reposted from a partner outlet.\n"
+        f"{body}\n"
+        "Copyright 2025. All rights reserved."
+    )
+
+
+def test_a_repost_with_a_new_headline_is_a_copy_of_the_original(original):
+    finder = DuplicateFinder(load_settings())
+    assert finder.add("orig", original) is None
+    assert finder.add("copy", repost(original)) == "orig"
+
+
+def test_a_rewrite_of_the_same_event_is_not_a_copy(original):
+    finder = DuplicateFinder(load_settings())
+    finder.add("orig", original)
+    rewrite = (EXAMPLE / "rewrite.txt").read_text(encoding="utf-8")
+    assert finder.add("rewrite", rewrite) is None
+
+
+def test_reposts_of_a_repost_name_the_first_original(original):
+    finder = DuplicateFinder(load_settings())
+    finder.add("orig", original)
+    finder.add("copy", repost(original))
+    second = repost(original).replace("Copyright 2025. All rights reserved.", "Shared via a news app.")
+    assert finder.add("copy-of-copy", second) == "orig"
+    assert finder.original_of("copy") == "orig"
+
+
+def test_adding_an_id_twice_keeps_its_first_answer(original):
+    finder = DuplicateFinder(load_settings())
+    finder.add("orig", original)
+    assert finder.add("orig", original) is None
+    assert len(finder) == 1
+
+
+def test_a_short_text_is_one_shingle_and_an_empty_one_none():
+    assert shingles("Quake hits Iran", 5) == {b"quake hits iran"}
+    assert shingles("  ", 5) == set()
+    assert len(shingles("one two three four five six", 5)) == 2
+
+
+def test_bad_settings_are_refused_up_front():
+    settings = load_settings().with_overrides({"stories": {"duplicate_threshold": 1.5}})
+    with pytest.raises(SettingsError, match="duplicate_threshold"):
+        DuplicateFinder(settings)
