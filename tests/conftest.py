@@ -25,3 +25,11 @@ def example_report(example_paths):
     import storydiff
 
     return storydiff.compare(example_paths)
+
+
+@pytest.fixture
+def stories_module():
+    """storydiff.stories, for tests that read its settings or stage version."""
+    import storydiff.stories
+
+    return storydiff.stories

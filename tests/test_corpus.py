@@ -16,7 +16,6 @@ from storydiff.errors import StorydiffError
 from storydiff.store import StoreError
 
 from conftest import EXAMPLE, FIXTURES
-from stories_standin import stories_module  # noqa: F401 (a fixture)
 
 ALJAZEERA = (EXAMPLE / "aljazeera.txt").read_text(encoding="utf-8")
 REWRITE = (EXAMPLE / "rewrite.txt").read_text(encoding="utf-8")

@@ -19,7 +19,6 @@ from storydiff.ingest.fetch import check_address, fetch
 from storydiff.settings import load_settings
 
 from conftest import EXAMPLE, FIXTURES
-from stories_standin import stories_module  # noqa: F401 (a fixture)
 
 ARTICLE_HTML = (FIXTURES / "aljazeera.html").read_bytes()
 REWRITE = (EXAMPLE / "rewrite.txt").read_text(encoding="utf-8")

@@ -6,9 +6,7 @@
 
 The articles are real news texts: the ECB+ dev file when it is present
 (../shared/data/stories/ecbplus-dev.jsonl), else paragraphs of the example
-articles recombined. The subprocesses run `tests/stories_standin.py`, which
-is the real CLI (it uses the real `storydiff.stories` whenever that works,
-else the test stand-in).
+articles recombined. The subprocesses run the real CLI (`python -m storydiff.cli`).
 """
 
 from __future__ import annotations
@@ -29,9 +27,6 @@ from click.testing import CliRunner
 from storydiff.ingest import article_id
 
 from conftest import EXAMPLE, FIXTURES, ROOT, SHARED_DATA
-from stories_standin import stories_module  # noqa: F401 (a fixture)
-
-RUNNER = Path(__file__).with_name("stories_standin.py")
 ECB = SHARED_DATA / "stories" / "ecbplus-dev.jsonl"
 
 
@@ -75,7 +70,7 @@ def settings_file(tmp_path: Path, batch_size: int) -> Path:
 
 def run_add(db: Path, *inputs: Path, settings: Path) -> subprocess.Popen:
     env = {**os.environ, "PYTHONPATH": str(ROOT / "tests"), "COLUMNS": "200"}
-    return subprocess.Popen([sys.executable, str(RUNNER), "add", *map(str, inputs), "--db", str(db),
+    return subprocess.Popen([sys.executable, "-m", "storydiff.cli", "add", *map(str, inputs), "--db", str(db),
                              "--settings", str(settings)],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, cwd=str(ROOT))
 
