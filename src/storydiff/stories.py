@@ -291,8 +291,7 @@ class StoryClusterer:
 
     def _attach(self, s: StorySignals, story_id: str) -> None:
         if self._index is None:
-            from usearch.index import Index
-
+            Index = _usearch_index()
             self._index = Index(ndim=len(s.vector), metric="cos", dtype="f32")
         story = self._stories.get(story_id)
         if story is None:
@@ -359,6 +358,22 @@ class StoryClusterer:
         if gap is not None and p.time_window_days:
             score -= p.time_weight * gap / p.time_window_days
         return score
+
+
+def _usearch_index():
+    """usearch's Index class, imported after onnxruntime.
+
+    With usearch 2.26 imported first, loading onnxruntime afterwards (as the
+    embedder does) crashes the process with a segmentation fault; the other
+    order is fine. So onnxruntime, when installed, is always loaded first.
+    """
+    try:
+        import onnxruntime  # noqa: F401
+    except ImportError:  # pragma: no cover - the torch embedder backends do without it
+        pass
+    from usearch.index import Index
+
+    return Index
 
 
 def _gap_days(when: datetime | None, first: datetime | None, last: datetime | None) -> float | None:

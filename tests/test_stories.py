@@ -1,0 +1,196 @@
+"""Story clustering and its evaluation metrics.
+
+The clustering tests run on real ECB+ articles from ../shared/data (topics
+1-4: two celebrity rehab stays, two Oscar hosts, two prison escapes, two
+pin-up deaths: each topic is two different events of one kind).
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from datetime import datetime, timedelta, timezone
+
+import numpy as np
+import pytest
+
+from conftest import SHARED_DATA
+from storydiff.errors import SettingsError
+from storydiff.evaluate_stories import bcubed, evaluate_stories, pairwise
+from storydiff.ingest import make_article
+from storydiff.settings import load_settings
+from storydiff.stories import StoryClusterer, StorySignals, parse_published, signals_for
+
+ECB = SHARED_DATA / "stories" / "ecbplus-dev.jsonl"
+needs_ecb = pytest.mark.skipif(not ECB.exists(), reason=f"{ECB} not found (the labelled data lives beside the project)")
+
+
+# --------------------------------------------------------------------------- metrics
+
+
+def test_bcubed_and_pairwise_on_a_hand_computed_clustering():
+    # items 1..5; predicted {1,2} {3,4,5}; gold {1,2,3} {4,5}
+    predicted = ["a", "a", "b", "b", "b"]
+    gold = ["x", "x", "x", "y", "y"]
+    b = bcubed(predicted, gold)
+    # precision per item: 1, 1, 1/3, 2/3, 2/3; recall: 2/3, 2/3, 1/3, 1, 1
+    assert b.precision == pytest.approx((1 + 1 + 1 / 3 + 2 / 3 + 2 / 3) / 5)
+    assert b.recall == pytest.approx((2 / 3 + 2 / 3 + 1 / 3 + 1 + 1) / 5)
+    assert b.f1 == pytest.approx(11 / 15)
+    p = pairwise(predicted, gold)
+    # predicted pairs 12 34 35 45; gold pairs 12 13 23 45; shared 12 45
+    assert (p.precision, p.recall) == (pytest.approx(0.5), pytest.approx(0.5))
+
+
+def test_metrics_reward_a_perfect_clustering_and_punish_lumping_everything():
+    gold = ["x", "x", "y", "y", "z"]
+    assert bcubed(["1", "1", "2", "2", "3"], gold).f1 == pytest.approx(1.0)
+    lumped = bcubed(["1"] * 5, gold)
+    assert lumped.recall == pytest.approx(1.0)
+    assert lumped.precision == pytest.approx((2 / 5 * 4 + 1 / 5) / 5)
+    assert pairwise(["1"] * 5, gold).precision == pytest.approx(2 / 10)
+    with pytest.raises(ValueError):
+        bcubed(["1"], gold)
+
+
+# --------------------------------------------------------------------------- clustering, no models
+
+
+def _signal(article_id, vector, entities=(), figures=(), published=None):
+    v = np.asarray(vector, dtype=np.float32)
+    return StorySignals(article_id, v / np.linalg.norm(v), frozenset(entities), frozenset(figures), published)
+
+
+def test_an_article_far_outside_the_time_window_starts_its_own_story():
+    settings = load_settings()
+    day = datetime(2024, 3, 1, tzinfo=timezone.utc)
+    clusterer = StoryClusterer(settings)
+    first = clusterer.add(_signal("a", [1, 0, 0], {"qeshm"}, {"count:10"}, day))
+    assert first == "s-a"
+    assert clusterer.add(_signal("b", [1, 0.05, 0], {"qeshm"}, {"count:10"}, day + timedelta(days=1))) == "s-a"
+    assert clusterer.add(_signal("c", [1, 0.05, 0], {"qeshm"}, {"count:10"}, day + timedelta(days=60))) == "s-c"
+    # an unknown date is neutral
+    assert clusterer.add(_signal("d", [1, 0.02, 0], {"qeshm"}, {"count:10"}, None)) in ("s-a", "s-c")
+
+
+def test_adding_an_article_twice_returns_its_story_and_stores_it_once():
+    clusterer = StoryClusterer(load_settings())
+    clusterer.add(_signal("a", [1, 0, 0]))
+    assert clusterer.add(_signal("a", [0, 1, 0])) == "s-a"
+    assert len(clusterer) == 1
+
+
+def test_published_dates_become_aware_utc():
+    assert parse_published("2013-05-03") == datetime(2013, 5, 3, tzinfo=timezone.utc)
+    assert parse_published("2013-05-03T10:00:00+02:00") == datetime(2013, 5, 3, 8, tzinfo=timezone.utc)
+    assert parse_published("last Tuesday") is None
+
+
+def test_bad_settings_are_refused_up_front():
+    with pytest.raises(SettingsError, match="threshold"):
+        StoryClusterer(load_settings().with_overrides({"stories": {"threshold": -1}}))
+
+
+# --------------------------------------------------------------------------- clustering, real articles
+
+
+@pytest.fixture(scope="module")
+def ecb_rows():
+    if not ECB.exists():
+        pytest.skip(f"{ECB} not found (the labelled data lives beside the project)")
+    rows = [json.loads(line) for line in ECB.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return [r for r in rows if r["topic"] in (1, 2, 3, 4)]
+
+
+@pytest.fixture(scope="module")
+def ecb_signals(ecb_rows):
+    articles = [make_article(r["text"], r["id"], outlet=r.get("outlet")) for r in ecb_rows]
+    return signals_for(articles, load_settings())
+
+
+def _cluster(signals, order):
+    clusterer = StoryClusterer(load_settings())
+    for i in order:
+        clusterer.add(signals[i])
+    return clusterer, {i: clusterer.story_of(signals[i].article_id) for i in order}
+
+
+def test_signals_carry_the_event_entities_figures_and_a_unit_vector(ecb_rows, ecb_signals):
+    lohan = next(s for r, s in zip(ecb_rows, ecb_signals) if r["id"] == "ecb-1_10ecbplus")
+    assert {"lohan", "betty ford center"} <= lohan.entities
+    assert "date:2013-05-03" in lohan.figures
+    assert float(np.linalg.norm(lohan.vector)) == pytest.approx(1.0, abs=1e-4)
+
+
+@needs_ecb
+def test_two_rehab_stays_stay_apart_and_each_ones_reports_join(ecb_rows, ecb_signals):
+    idx = [i for i, r in enumerate(ecb_rows) if r["topic"] == 1]
+    _, stories = _cluster(ecb_signals, idx)
+    by_event: dict[str, set[str]] = {}
+    for i in idx:
+        by_event.setdefault(ecb_rows[i]["story"], set()).add(stories[i])
+    assert len(by_event) == 2
+    reid, lohan = by_event.values()
+    assert len(reid) == 1 and len(lohan) == 1, "each event's reports should form one story"
+    assert reid != lohan, "Tara Reid's and Lindsay Lohan's rehab stays are different stories"
+
+
+def _labels(signals, order):
+    stories = _cluster(signals, order)[1]
+    return [stories[i] for i in range(len(signals))]
+
+
+@needs_ecb
+def test_clustering_four_topics_matches_the_gold_events_in_file_and_reverse_order(ecb_rows, ecb_signals):
+    gold = [r["story"] for r in ecb_rows]
+    forward = list(range(len(ecb_rows)))
+    in_file_order = _labels(ecb_signals, forward)
+    reversed_order = _labels(ecb_signals, forward[::-1])
+    assert bcubed(in_file_order, gold).f1 >= 0.97
+    assert bcubed(reversed_order, gold).f1 >= 0.95
+    shuffled = forward[:]
+    random.Random(4).shuffle(shuffled)
+    shuffled_order = _labels(ecb_signals, shuffled)
+    assert bcubed(shuffled_order, gold).f1 >= 0.9
+    # the partitions agree with each other, not only with the gold labels
+    assert bcubed(reversed_order, in_file_order).f1 >= 0.9
+
+
+@needs_ecb
+def test_restore_rebuilds_the_state_an_uninterrupted_run_had(ecb_signals):
+    half = len(ecb_signals) // 2
+    uninterrupted = StoryClusterer(load_settings())
+    first_half = uninterrupted.add_many(ecb_signals[:half])
+    pairs = list(zip(ecb_signals[:half], first_half))
+    random.Random(1).shuffle(pairs)  # a store need not return them in arrival order
+    restored = StoryClusterer(load_settings())
+    restored.restore(pairs)
+    assert [restored.story_of(s.article_id) for s in ecb_signals[:half]] == first_half
+    assert restored.add_many(ecb_signals[half:]) == uninterrupted.add_many(ecb_signals[half:])
+
+
+@needs_ecb
+def test_restore_keeps_a_hand_made_assignment(ecb_signals):
+    clusterer = StoryClusterer(load_settings())
+    stories = clusterer.add_many(ecb_signals[:6])
+    moved = [(s, "s-by-hand") if i == 0 else (s, story) for i, (s, story) in enumerate(zip(ecb_signals, stories))]
+    restored = StoryClusterer(load_settings())
+    restored.restore(moved)
+    assert restored.story_of(ecb_signals[0].article_id) == "s-by-hand"
+
+
+@needs_ecb
+def test_evaluate_stories_scores_a_labelled_file_in_file_and_date_order(ecb_rows, tmp_path):
+    path = tmp_path / "two-topics.jsonl"
+    rows = [r for r in ecb_rows if r["topic"] in (1, 4)]
+    with path.open("w", encoding="utf-8") as out:
+        for n, r in enumerate(rows):
+            out.write(json.dumps({"id": r["id"], "story": r["story"], "text": r["text"],
+                                  "date": f"2020-01-{1 + n % 3:02d}"}) + "\n")
+    result = evaluate_stories(path, load_settings())
+    assert result["rows"] == len(rows)
+    assert result["file_order"]["gold_stories"] == 4
+    assert result["file_order"]["bcubed"]["f1"] >= 0.95
+    assert result["date_order"] is not None
+    assert result["date_order"]["bcubed"]["f1"] >= 0.9
+    assert result["articles_per_s"] > 0
