@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from conftest import EXAMPLE
@@ -40,3 +42,18 @@ def test_a_removed_and_an_added_paragraph(original):
 
 def test_the_same_text_has_no_changes(original):
     assert diff_revisions(original, original).changes == ()
+
+
+def test_a_url_added_again_with_edits_is_a_new_version(tmp_path, original):
+    from storydiff.corpus import Corpus
+
+    url = "https://www.aljazeera.com/news/2025/7/8/trump-netanyahu-meet-again"
+    edited = original.text.replace("killed at least 95 Palestinians", "killed at least 105 Palestinians")
+    with Corpus(tmp_path / "c.db") as corpus:
+        for version, text in enumerate((original.text, edited, edited), start=1):
+            record = tmp_path / f"v{version}.json"
+            record.write_text(json.dumps({"text": text, "url": url, "outlet": "Al Jazeera"}), encoding="utf-8")
+            corpus.add([str(record)])
+        assert len(corpus.store.versions(url)) == 2  # the third add was the same text: no new version
+        [diff] = corpus.revisions(url)
+        assert [c.reason for c in diff.changes] == ["figure changed: “at least 95” → “at least 105”"]
