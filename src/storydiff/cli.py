@@ -423,7 +423,7 @@ def stories_group(ctx, db_path, settings_path, as_json):
 @click.option("--json", "as_json", is_flag=True, help="Print the list as JSON.")
 @click.pass_context
 def stories_list(ctx, db_path, settings_path, as_json):
-    """List stories, largest first."""
+    """List stories, largest first: size, independent sources, outlets, time span and title."""
     import dataclasses
     import json as _json
 
