@@ -823,6 +823,86 @@ def revisions(url, db_path, settings_path, as_json):
         console.print(table)
 
 
+# --- batch runs at scale (docs/scale.md) --------------------------------------------------
+
+@main.command()
+@click.argument("input_url", metavar="INPUT")
+@click.argument("output_url", metavar="OUTPUT")
+@click.option("--engine", type=click.Choice(("local", "ray")), default="local", show_default=True,
+              help="local: every stage in this process. ray: the same stages on a Ray cluster "
+                   "(pip install 'storydiff[ray]').")
+@click.option("--address", help="Ray cluster to join, e.g. ray://head:10001 or auto (default: start a local one).")
+@click.option("--workers", type=click.IntRange(min=1), default=2, show_default=True,
+              help="Ray actors for each model stage (embeddings, comparison).")
+@click.option("--gpus-per-actor", type=click.FloatRange(min=0), default=None,
+              help="GPUs for each embedding actor (default: 1 when the cluster has GPUs and [embedder] device "
+                   "is cuda or auto, else 0).")
+@click.option("--block-days", type=float, default=None, help="Width of a time block for story clustering "
+              "(default: [batch] block_days, 7).")
+@click.option("--margin-days", type=float, default=None, help="How far either side of a block boundary "
+              "stories are stitched (default: [batch] margin_days, 2).")
+@click.option("--overwrite", is_flag=True, help="Replace datasets already in OUTPUT.")
+@_corpus_settings_option
+def batch(input_url, output_url, engine, address, workers, gpus_per_actor, block_days, margin_days, overwrite,
+          settings_path):
+    """Run the whole pipeline over a large input and write Parquet datasets.
+
+    INPUT is a JSONL or Parquet file, a glob or a folder of them; a local
+    path or any fsspec URL (s3://, gs://, ...). OUTPUT is a folder that gets
+    the datasets articles (with story ids), claims, stories (with each
+    story's report), verdicts and skipped (dropped records with the reason).
+
+    Both engines run the same stage functions and give the same stories and
+    verdicts. `storydiff load OUTPUT --db PATH` brings the result into a
+    corpus.
+
+    \b
+    Examples:
+      storydiff batch day.jsonl out/
+      storydiff batch 's3://bucket/news/*.parquet' s3://bucket/out --engine ray --address auto --workers 8
+    """
+    from .batch import BlockParams, run_batch
+    from .settings import load_settings
+
+    err = _stderr()
+    try:
+        settings = load_settings(settings_path)
+        params = BlockParams.from_settings(settings, block_days=block_days, margin_days=margin_days)
+        summary = run_batch(input_url, output_url, engine=engine, address=address, settings=settings,
+                            params=params, workers=workers, gpus_per_actor=gpus_per_actor, overwrite=overwrite)
+    except StorydiffError as error:
+        _corpus_error(err, error)
+    counts = ", ".join(f"{v} {k.replace('_', ' ')}" for k, v in summary.counts.items())
+    err.print(f"{engine}: {counts} → {output_url}")
+
+
+@main.command()
+@click.argument("output_url", metavar="OUTPUT")
+@_db_option
+@_corpus_settings_option
+def load(output_url, db_path, settings_path):
+    """Bring the result of `storydiff batch` into the corpus.
+
+    Stores the articles, their story signals and stories, and each story's
+    comparison, so `storydiff stories`, `show` and `serve` work on them.
+    Loading the same OUTPUT again changes nothing.
+
+    \b
+    Example:
+      storydiff load out/ --db news.db
+    """
+    from .batch import load_batch
+
+    err = _stderr()
+    try:
+        with _open_corpus(db_path, settings_path) as corpus:
+            summary = load_batch(output_url, corpus)
+    except StorydiffError as error:
+        _corpus_error(err, error)
+    err.print(f"loaded {summary.articles} articles ({summary.new_articles} new) in {summary.stories} stories, "
+              f"{summary.comparisons} comparisons → {corpus.path}")
+
+
 def _stderr():
     from rich.console import Console
 

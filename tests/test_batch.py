@@ -1,0 +1,205 @@
+"""storydiff batch / load: the same stages in-process and on Ray give the same stories and verdicts.
+
+The input is 30 real articles of ECB+ (../shared/data/stories/ecbplus-dev.jsonl,
+three from each of ten event clusters), half of them given publication dates
+so that both time blocks and arrival blocks are stitched, plus an exact
+duplicate and an empty record. Small blocks force several boundaries.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from storydiff.batch import BatchError, BlockParams, load_batch, read_table, run_batch
+from storydiff.batch import clustering
+
+from conftest import SHARED_DATA
+
+ECB = SHARED_DATA / "stories" / "ecbplus-dev.jsonl"
+PARAMS = BlockParams(block_days=7, margin_days=2, undated_block=5, undated_margin=3)
+
+
+@pytest.fixture(scope="module")
+def batch_input(tmp_path_factory):
+    if not ECB.exists():
+        pytest.skip(f"{ECB} is not here (the shared ECB+ data); the batch tests need real articles")
+    by_story: dict[str, list[dict]] = {}
+    for line in ECB.read_text(encoding="utf-8").splitlines():
+        row = json.loads(line)
+        by_story.setdefault(row["story"], []).append(row)
+    records = []
+    for k, rows in enumerate(list(by_story.values())[:10]):
+        for j, row in enumerate(rows[:3]):
+            record = {"text": row["text"], "outlet": row["outlet"], "url": row["url"]}
+            if k % 2 == 0:
+                record["published"] = (datetime.date(2013, 1, 1) + datetime.timedelta(days=3 * k + j)).isoformat()
+            records.append(record)
+    records.insert(5, dict(records[0]))  # the same text again
+    records.insert(9, {"text": "   "})  # nothing to read
+    path = tmp_path_factory.mktemp("batch-in") / "news.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    return str(path)
+
+
+@pytest.fixture(scope="module")
+def local_output(batch_input, tmp_path_factory):
+    out = str(tmp_path_factory.mktemp("batch-local") / "out")
+    summary = run_batch(batch_input, out, engine="local", params=PARAMS)
+    return out, summary
+
+
+@pytest.fixture(scope="module")
+def ray_session():
+    ray = pytest.importorskip("ray", reason="Ray is not installed (pip install 'storydiff[ray]'); "
+                                            "the Ray engine is not tested")
+    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
+    yield ray
+    ray.shutdown()
+
+
+def _plain(df: pd.DataFrame) -> pd.DataFrame:
+    """Missing values as None whichever writer (pandas or Ray) stored them."""
+    return df.astype(object).where(df.notna(), None)
+
+
+def _result(out: str) -> dict:
+    articles = read_table(out, "articles").sort_values("seq").reset_index(drop=True)
+    stories = read_table(out, "stories").sort_values("story_id").reset_index(drop=True)
+    verdicts = read_table(out, "verdicts").sort_values(["story_id", "index"]).reset_index(drop=True)
+    return {"articles": articles[["id", "seq", "block", "story_local", "story_id", "vector", "entities",
+                                  "figures"]],
+            "stories": stories[["story_id", "size", "article_ids", "report"]],
+            "verdicts": verdicts, "claims": read_table(out, "claims").sort_values("id").reset_index(drop=True),
+            "skipped": read_table(out, "skipped").sort_values("seq").reset_index(drop=True)}
+
+
+def test_local_run_writes_every_dataset(local_output):
+    out, summary = local_output
+    result = _result(out)
+    assert summary.counts["records"] == 32 and summary.counts["articles"] == 30
+    assert len(result["articles"]) == 30 and result["articles"]["id"].is_unique
+    # every dropped record says why
+    reasons = list(result["skipped"]["reason"])
+    assert len(reasons) == 2 and any("the same text as line 1 of" in r for r in reasons)
+    assert all(r for r in reasons)
+    # the stitching really ran: several blocks of both kinds, and at least one join across a boundary
+    blocks = set(result["articles"]["block"])
+    assert {b[0] for b in blocks} == {"0", "1"} and len(blocks) > 4
+    assert summary.counts["boundary_joins"] >= 1
+    assert (result["articles"]["story_id"] != result["articles"]["story_local"]).any()
+    # each article in exactly one story; stories hold their reports and verdicts
+    members = [a for ids in result["stories"]["article_ids"] for a in json.loads(ids)]
+    assert sorted(members) == sorted(result["articles"]["id"])
+    assert set(result["verdicts"]["story_id"]) <= set(result["stories"]["story_id"])
+    assert len(result["verdicts"]) == summary.counts["verdicts"] > 0
+    assert set(result["claims"]["article_id"]) <= set(result["articles"]["id"])
+
+
+def test_ray_engine_gives_identical_stories_and_verdicts(batch_input, local_output, ray_session, tmp_path):
+    out = str(tmp_path / "out")
+    summary = run_batch(batch_input, out, engine="ray", params=PARAMS, workers=2)
+    local, remote = _result(local_output[0]), _result(out)
+    for name in ("articles", "stories", "verdicts", "claims", "skipped"):
+        pd.testing.assert_frame_equal(_plain(local[name]), _plain(remote[name][list(local[name].columns)]),
+                                      check_dtype=False, obj=name)
+    assert {k: v for k, v in summary.counts.items()} == local_output[1].counts
+
+
+def test_load_brings_stories_and_comparisons_into_the_corpus(local_output, tmp_path):
+    from storydiff.corpus import Corpus
+
+    out, _ = local_output
+    stories = read_table(out, "stories")
+    expected = sorted(sorted(json.loads(ids)) for ids in stories["article_ids"])
+    with Corpus(tmp_path / "news.db") as corpus:
+        first = load_batch(out, corpus)
+        assert (first.articles, first.new_articles, first.stories) == (30, 30, len(stories))
+        assert sorted(sorted(s.article_ids) for s in corpus.stories()) == expected
+        again = load_batch(out, corpus)  # idempotent
+        assert again.new_articles == 0
+        assert sorted(sorted(s.article_ids) for s in corpus.stories()) == expected
+        assert corpus.store.article_count() == 30
+        assert all(corpus.is_cached(s.id) for s in corpus.stories())  # `show` reuses the batch's reports
+        biggest = corpus.stories()[0]
+        stored = json.loads(stories.set_index("story_id").loc[biggest.id, "report"])
+        assert len(corpus.compare_story(biggest.id).verdicts) == len(stored["verdicts"])
+
+
+def test_load_command(local_output, tmp_path):
+    from click.testing import CliRunner
+
+    from storydiff.cli import main
+
+    result = CliRunner().invoke(main, ["load", local_output[0], "--db", str(tmp_path / "c.db")])
+    assert result.exit_code == 0, result.output
+    assert "loaded 30 articles (30 new)" in result.output
+
+
+# --------------------------------------------------------------------------- the pure parts, no models
+
+def _row(seq, vector, published=None, block="0:+00000000001", entities=("acme",)):
+    v = np.asarray(vector, dtype=np.float32)
+    v /= np.linalg.norm(v)
+    return {"id": f"a{seq}", "seq": seq, "file_index": 0, "line": seq, "vector": v.astype("<f4").tobytes(),
+            "entities": json.dumps(sorted(entities)), "figures": "[]", "published_utc": published, "block": block}
+
+
+def test_stitching_joins_a_story_across_a_time_boundary_and_only_that():
+    params = BlockParams(block_days=1, margin_days=0.5)
+    day = lambda d: (datetime.datetime(1970, 1, 1, tzinfo=datetime.timezone.utc)  # noqa: E731
+                     + datetime.timedelta(days=d)).isoformat()
+    rows = [_row(1, [1, 0, 0, 0], day(10.8)), _row(2, [1, 0.05, 0, 0], day(10.9)),   # story A, late in block 10
+            _row(3, [1, 0.02, 0, 0], day(11.1)),                                      # A again, just after
+            _row(4, [0, 0, 1, 0], day(11.2), entities=("other",)),                    # an unrelated story
+            _row(5, [0, 1, 0, 0], day(10.1), entities=("third",))]                    # early in block 10
+    df = clustering.assign_block(pd.DataFrame(rows).drop(columns="block"), params)
+    clustered = pd.concat([clustering.cluster_block(g, None) for _, g in df.groupby("block")])
+    previous = clustering.previous_blocks(clustered["block"], params)
+    near = clustering.boundary_rows(clustered, previous, params)
+    assert set(near[near.side == "left"]["id"]) == {"a1", "a2"}  # story of a5 ended long before the boundary
+    assert set(near[near.side == "right"]["id"]) == {"a3", "a4"}
+    edges = pd.concat([clustering.stitch_boundary(g, None) for _, g in near.groupby("boundary")])
+    final = clustering.apply_merges(clustered, clustering.resolve_merges(edges)).set_index("id")["story_id"]
+    assert final["a3"] == final["a1"] == "s-a1"
+    assert final["a4"] != final["a1"] and final["a5"] != final["a1"]
+
+
+def test_merges_do_not_depend_on_edge_order():
+    edges = pd.DataFrame([("s-b", 20, "s-c", 30), ("s-a", 10, "s-b", 20), ("s-d", 40, "s-e", 50)],
+                         columns=clustering.EDGE_COLUMNS)
+    forward = clustering.resolve_merges(edges)
+    backward = clustering.resolve_merges(edges.iloc[::-1])
+    assert forward == backward == {"s-b": "s-a", "s-c": "s-a", "s-e": "s-d"}
+
+
+def test_previous_blocks_skip_gaps_and_chain_arrival_blocks():
+    blocks = ["0:+00000000003", "0:+00000000004", "0:+00000000006", "1:00000000:00000000", "1:00000001:00000000"]
+    assert clustering.previous_blocks(blocks, PARAMS) == {
+        "0:+00000000004": "0:+00000000003", "1:00000001:00000000": "1:00000000:00000000"}
+
+
+def test_bad_settings_and_engines_say_what_to_do(tmp_path, monkeypatch):
+    with pytest.raises(Exception, match="margin_days must be between 0 and block_days"):
+        BlockParams(block_days=1, margin_days=2)
+    (tmp_path / "in.jsonl").write_text('{"text": "x"}\n')
+    with pytest.raises(BatchError, match="unknown engine 'spark'; valid: local, ray"):
+        run_batch(str(tmp_path / "in.jsonl"), str(tmp_path / "o"), engine="spark")
+    with pytest.raises(BatchError, match="no such file or folder"):
+        run_batch(str(tmp_path / "missing.jsonl"), str(tmp_path / "o"))
+    import builtins
+
+    real_import = builtins.__import__
+
+    def no_ray(name, *args, **kwargs):
+        if name == "ray" or name.startswith("ray."):
+            raise ImportError("No module named 'ray'")
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_ray)
+    with pytest.raises(BatchError, match=r"pip install 'storydiff\[ray\]'"):
+        run_batch(str(tmp_path / "in.jsonl"), str(tmp_path / "o"), engine="ray")
