@@ -6,14 +6,14 @@ STAMP := $(VENV)/.installed
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: demo test browser bench train-judge eval install clean
+.PHONY: demo test browser bench bench-scale train-judge eval install clean
 
 $(STAMP): pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	# torch first and pinned: the local CPU wheel, not a CUDA download.
 	$(BIN)/pip install --quiet torch==2.13.0
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet -e '.[dev,ray]'
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -35,6 +35,10 @@ browser:
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
+
+# Scale-out: per-stage costs, Ray at 1 and 2 workers, clustering at 10k-200k articles (docs/scale.md).
+bench-scale: $(STAMP)
+	$(BIN)/python benchmarks/scale.py
 
 # Trains the default judge's small learned model on ../shared/data (training files only).
 train-judge: $(STAMP)
