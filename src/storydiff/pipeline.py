@@ -45,10 +45,13 @@ def _embed_claims(embedder: Embedder, per_article: list[list[Claim]]):
                 if frame := quantity_frame(claim, i):
                     texts.append(frame)
                     keys.append(("frame", (claim.id, i)))
-    vectors = embedder.encode(texts) if texts else np.zeros((0, 384), dtype=np.float32)
+    # Frames repeat ("kill people"); each distinct text is embedded once.
+    distinct = list(dict.fromkeys(texts))
+    vectors = embedder.encode(distinct) if distinct else np.zeros((0, 384), dtype=np.float32)
+    row = {text: i for i, text in enumerate(distinct)}
     vecs: dict[str, dict] = {"claim": {}, "context": {}, "frame": {}}
-    for (kind, key), vec in zip(keys, vectors):
-        vecs[kind][key] = vec
+    for (kind, key), text in zip(keys, texts):
+        vecs[kind][key] = vectors[row[text]]
     return vecs["claim"], judge.FigureVectors(vecs["context"], vecs["frame"])
 
 
