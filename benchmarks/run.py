@@ -90,6 +90,8 @@ def main():
         cold = cold_seconds(paths)
         rows.append((name, words, len(sentences), cold, warm, claims_only, embed_onnx, embed_torch))
 
+    add_rate = corpus_add_rate(settings) if ECB.exists() else None
+
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
           f"{platform.platform()}")
     print(f"median of {RUNS} runs (cold: median of 3 fresh processes)\n")
@@ -99,6 +101,37 @@ def main():
     for name, words, n, cold, warm, claims, onnx_s, torch_s in rows:
         print(f"| {name} | {words} | {n} | {cold:.2f} | {warm:.3f} | {claims:.3f} | {onnx_s:.3f} ({n / onnx_s:.0f}) "
               f"| {torch_s:.3f} ({n / torch_s:.0f}) | {torch_s / onnx_s:.2f}× | {warm / onnx_s:.2f}× |")
+    if add_rate:
+        n, seconds, sentence_rate = add_rate
+        print(f"\n| corpus add + clustering | articles | seconds | articles/s | embedder sentences/s (same run) |")
+        print("|---|---|---|---|---|")
+        print(f"| ECB+ dev, first {n} | {n} | {seconds:.1f} | {n / seconds:.1f} | {sentence_rate:.0f} |")
+
+
+def corpus_add_rate(settings, n: int = 200):
+    """`Corpus.add` of n real ECB+ articles into a new store: read, embed, near-copies, stories."""
+    import tempfile
+
+    from storydiff.backends.embedder import get_embedder
+    from storydiff.corpus import Corpus
+    from storydiff.ingest import make_article
+    from storydiff.nlp.claims import extract_claims
+
+    with tempfile.TemporaryDirectory() as tmp:
+        rows = [json.loads(line) for _, line in zip(range(n), ECB.open(encoding="utf-8"))]
+        folder = Path(tmp) / "in"
+        folder.mkdir()
+        for i, row in enumerate(rows):
+            (folder / f"{i:04d}.json").write_text(json.dumps({"text": row["text"], "outlet": row.get("outlet")}))
+        sentences = [c.text for row in rows[:10] for c in extract_claims(make_article(row["text"], "bench"))]
+        embedder = get_embedder(settings)
+        sentence_rate = len(sentences) / median_time(lambda: embedder.encode(sentences), runs=3)
+        with Corpus(Path(tmp) / "bench.db", settings) as corpus:
+            corpus.add([str(folder / "0000.json")])  # load the models outside the timing
+            start = time.perf_counter()
+            corpus.add([str(folder)])
+            seconds = time.perf_counter() - start
+    return n - 1, seconds, sentence_rate
 
 
 if __name__ == "__main__":
