@@ -348,3 +348,26 @@ def test_hostile_article_content_is_escaped_everywhere(tmp_path):
         assert re.findall(r"<script\b[^>]*>", html) == ['<script src="/assets/storydiff.js" defer>'], name
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in pages["story"]
     assert "&#34;onmouseover=&#34;" in pages["story"] or "onmouseover" not in pages["story"]
+
+
+def test_story_provenance_page_and_twin(client, story_id):
+    data = client.get(f"/stories/{story_id}/provenance.json").json()
+    prov = data["provenance"]
+    assert prov["independent_sources"] == 2 and len(prov["graph"]["nodes"]) == 2
+    passages = [x for p in prov["pairs"] for x in p["passages"]]
+    assert any("finish the job in Gaza" in x["left_text"] for x in passages)
+    page = client.get(f"/stories/{story_id}/provenance")
+    assert page.status_code == 200 and "Who copied whom" in page.text and "finish the job in Gaza" in page.text
+    assert f'href="/stories/{story_id}/provenance"' in client.get(f"/stories/{story_id}").text
+
+
+def test_story_timeline_page_twin_and_chart(client, story_id):
+    data = client.get(f"/stories/{story_id}/timeline.json", params={"term": "killed"}).json()
+    figures = {row["figure"] for row in data["points"]}
+    assert {"at least 57,575", "over 57,500"} <= figures and data["term"] == "killed"
+    assert "136,879" not in figures  # wounded, not killed
+    page = client.get(f"/stories/{story_id}/timeline", params={"term": "killed"})
+    assert page.status_code == 200 and "<mark>at least 57,575</mark>" in page.text
+    chart = client.get(f"/stories/{story_id}/timeline.png", params={"term": "killed"})
+    assert chart.headers["content-type"] == "image/png" and chart.content[:4] == b"\x89PNG"
+    assert client.get("/stories/no-such-story/timeline.json").status_code == 404

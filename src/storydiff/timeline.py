@@ -21,7 +21,7 @@ from .nlp.times import extract_times
 
 STAGE_VERSION = "storydiff.timeline.v1"
 DATELINE_CHARS = 300
-TERM_SIMILARITY = 0.6  # embedding cosine between the term and a figure's predicate + thing
+TERM_SIMILARITY = 0.6  # embedding cosine between the term and a figure's predicate + thing, or its thing
 _WINDOW = 2
 
 
@@ -79,8 +79,12 @@ def figure_timeline(articles: list[Article], term: str | None = None, settings=N
         lexical = [any(_stem(w).startswith(stem) for w in ctx.split()) for _, ctx, _ in candidates]
         if candidates:
             embedder = embedder or get_embedder(settings or load_settings())
-            vectors = embedder.encode([term] + [frame or ctx for _, ctx, frame in candidates])
-            similar = vectors[1:] @ vectors[0] >= TERM_SIMILARITY
+            # Against the predicate + thing and the thing alone: "deaths" is about "killed".
+            frames = [frame or ctx for _, ctx, frame in candidates]
+            things = [c[0].quantity.thing or frame for c, frame in zip(candidates, frames)]
+            vectors = embedder.encode([term] + frames + things)
+            sims = vectors[1:] @ vectors[0]
+            similar = np.maximum(sims[: len(frames)], sims[len(frames):]) >= TERM_SIMILARITY
         else:
             similar = np.zeros(0, bool)
         candidates = [c for c, lex, sim in zip(candidates, lexical, similar) if lex or sim]

@@ -128,6 +128,9 @@ def _validation_message(errors: list[dict]) -> tuple[str, str | None, int]:
     return "; ".join(parts), source, 422
 
 
+Term = Annotated[str | None, Query(max_length=60, description='figures about this: "killed", "hostages"')]
+
+
 def create_app(settings: Settings, db_path: str | Path | None = None, *, host: str = "127.0.0.1") -> FastAPI:
     """The web app over the corpus at `db_path` (None: [store] path), for a server listening on `host`.
 
@@ -279,6 +282,43 @@ def create_app(settings: Settings, db_path: str | Path | None = None, *, host: s
     async def story_page(story_id: str):
         payload, report = await load_story(story_id)
         return page("story.html", story=payload["story"], page=build_page_view(report))
+
+    # --- provenance and the figure timeline of a story ---------------------------------
+
+    @app.get("/stories/{story_id}/provenance.json", tags=["pages"], summary="Who copied whom in a story")
+    async def provenance_json(story_id: str):
+        summary, prov = await in_thread(service.story_provenance, corpora.get(), story_id, heavy_work=True)
+        return {"story": summary, "provenance": prov}
+
+    @app.get("/stories/{story_id}/provenance", response_class=HTMLResponse, tags=["pages"], include_in_schema=False)
+    async def provenance_page(story_id: str):
+        summary, prov = await in_thread(service.story_provenance, corpora.get(), story_id, heavy_work=True)
+        return page("provenance.html", story=summary, prov=prov)
+
+    @app.get("/stories/{story_id}/timeline.json", tags=["pages"], summary="Figures a story reports, by date")
+    async def timeline_json(story_id: str, term: Term = None):
+        summary, points = await in_thread(service.story_timeline, corpora.get(), story_id, term, heavy_work=True)
+        return {"story": summary, "term": term, "points": service.timeline_rows(points)}
+
+    @app.get("/stories/{story_id}/timeline.png", tags=["pages"], summary="The figure timeline as a chart")
+    async def timeline_png(story_id: str, term: Term = None):
+        import tempfile
+
+        from ..timeline import plot_timeline
+
+        def draw():
+            _, points = service.story_timeline(corpora.get(), story_id, term)
+            with tempfile.TemporaryDirectory() as tmp:
+                path = Path(tmp) / "timeline.png"
+                plot_timeline(points, str(path), f"Figures about “{term}”" if term else None)
+                return path.read_bytes()
+
+        return Response(await in_thread(draw, heavy_work=True), media_type="image/png")
+
+    @app.get("/stories/{story_id}/timeline", response_class=HTMLResponse, tags=["pages"], include_in_schema=False)
+    async def timeline_page(story_id: str, term: Term = None):
+        summary, points = await in_thread(service.story_timeline, corpora.get(), story_id, term, heavy_work=True)
+        return page("timeline.html", story=summary, term=term, rows=service.timeline_rows(points))
 
     @app.get("/compare.json", tags=["pages"], summary="The compare page's form, as JSON")
     async def compare_form_json():

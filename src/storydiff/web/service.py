@@ -212,3 +212,36 @@ def add_inputs(corpus, inputs: list[ArticleInput], settings: Settings) -> dict:
         "failed": [{"source": named(e.source), "reason": e.reason} for e in summary.failed],
         "counts": summary.counts(),
     }
+
+
+def story_provenance(corpus, story_id: str) -> tuple[dict, dict]:
+    """Who copied whom inside a story: the provenance JSON form (pairs, passages, graph)."""
+    import json
+
+    from ..provenance import trace_provenance
+    from ..report.extras import render_provenance
+
+    info = corpus.story(story_id)
+    articles = corpus.store.articles(list(info.article_ids))
+    prov = trace_provenance(articles, corpus.settings)
+    return story_summary(corpus, info), json.loads(render_provenance(prov, "json"))
+
+
+def story_timeline(corpus, story_id: str, term: str | None) -> tuple[dict, list]:
+    """Every figure the story's articles report (about `term`), dated; and the points themselves."""
+    from ..timeline import figure_timeline
+
+    info = corpus.story(story_id)
+    points = figure_timeline(corpus.store.articles(list(info.article_ids)), term, corpus.settings)
+    return story_summary(corpus, info), points
+
+
+def timeline_rows(points) -> list[dict]:
+    rows = []
+    for p in points:
+        q = p.quantity
+        rows.append({"date": p.date, "date_from": p.date_from, "source": p.source, "article_id": p.article_id,
+                     "figure": q.text, "value": q.value, "unit": q.unit, "hedge": q.hedge,
+                     "range": str(q.interval), "low": q.interval.low, "high": q.interval.high,
+                     "about": " ".join(w for w in (q.predicate, q.thing) if w), "sentence": p.sentence})
+    return rows
