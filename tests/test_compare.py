@@ -138,3 +138,27 @@ def test_bad_input_is_skipped_and_named(example_paths, tmp_path):
     assert len(report.articles) == 2 and report.conflicts
     assert report.skipped and report.skipped[0]["source"] == str(empty)
     assert json.loads(render(report, "json"))["skipped"][0]["source"] == str(empty)
+
+
+def test_a_configured_pair_judge_decides_aligned_statements(monkeypatch, example_paths):
+    """[judge] backend = nli|llm: the same judge that `check` uses decides compare's statement verdicts."""
+    from storydiff.backends import judges
+    from storydiff.backends.judges import PairJudgement
+
+    class Contradicts:
+        name, premise_scope, items = "fake-nli", "evidence", []
+
+        def judge(self, items):
+            self.items.extend(items)
+            return [PairJudgement("contradiction", {"contradiction": 0.9}, reason="fake") for _ in items]
+
+    fake = Contradicts()
+    monkeypatch.setitem(judges.PAIR_JUDGES, "nli", lambda settings: fake)
+    settings = storydiff.load_settings().with_overrides({"judge": {"backend": "nli"}})
+    report = storydiff.compare(example_paths, settings)
+    decided = [v for v in report.verdicts if v.reason.startswith("fake-nli:")]
+    assert fake.items and len(decided) == len(fake.items)
+    assert all(v.label == "conflict" and v.conflict_kind == "other" for v in decided)
+    assert report.versions["judge"].endswith("+fake-nli")
+    # Figures and quotes are still decided by the hedge-aware rules.
+    assert {"duration", "figure", "quote_wording"} <= {v.conflict_kind for v in report.conflicts}

@@ -67,6 +67,7 @@ class PairContext:
     matrix: ScoreMatrix
     figure_vecs: FigureVectors
     settings: Settings
+    pair_judge: object | None = None  # a backends.judges.PairJudge ([judge] backend nli|llm), else rules
 
 
 def evidence(claim: Claim, highlights=()) -> Evidence:
@@ -330,6 +331,7 @@ def judge_statements(ctx: PairContext, covered: set, used: set, used_pairs: set)
             if score[i, j] >= min_score:
                 pairs.add((i, j))
     verdicts = []
+    undecided = []  # aligned statements the rules call agree/unclear: a pair judge may decide them
     for i, j in sorted(pairs):
         a, b = ctx.left[i], ctx.right[j]
         s = float(score[i, j])
@@ -345,10 +347,32 @@ def judge_statements(ctx: PairContext, covered: set, used: set, used_pairs: set)
             ))
         elif a.id in covered and b.id in covered:
             continue  # already judged on its figures or quotes
+        elif ctx.pair_judge is not None:
+            undecided.append((a, b, s, ev))
         elif s >= AGREE_SCORE:
             verdicts.append(Verdict("agree", "the same statement in other words", round(s, 3), ev))
         else:
             verdicts.append(Verdict("unclear", "related statements; too different to call", round(s, 3), ev))
+    return verdicts + _pair_judge_verdicts(ctx, undecided)
+
+
+def _pair_judge_verdicts(ctx: PairContext, undecided: list) -> list[Verdict]:
+    """Aligned statements decided by the configured NLI or LLM judge (premise: the left sentence)."""
+    if not undecided:
+        return []
+    judgements = ctx.pair_judge.judge([(a.text, b.text) for a, b, _, _ in undecided])
+    verdicts = []
+    for (a, b, s, ev), j in zip(undecided, judgements):
+        p = j.probabilities.get(j.label, 0.0)
+        why = f" ({j.reason})" if j.reason else ""
+        if j.label == "entailment":
+            verdicts.append(Verdict("agree", f"{ctx.pair_judge.name}: the same statement{why}", round(p, 3), ev))
+        elif j.label == "contradiction":
+            verdicts.append(Verdict("conflict", f"{ctx.pair_judge.name}: the statements contradict{why}",
+                                    round(p, 3), ev, conflict_kind="other", severity=round(p, 3)))
+        else:
+            verdicts.append(Verdict("unclear", f"{ctx.pair_judge.name}: related but neither follows{why}",
+                                    round(p, 3), ev))
     return verdicts
 
 

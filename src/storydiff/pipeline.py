@@ -10,6 +10,7 @@ import numpy as np
 
 from . import align, judge
 from .backends.embedder import Embedder, get_embedder
+from .backends.judges import get_pair_judge
 from .errors import InputError
 from .model import Article, Claim, Report
 from .nlp import claims as claims_stage
@@ -82,6 +83,9 @@ def compare_articles(articles: list[Article], settings: Settings | None = None,
     def matrix_of(claims: list[Claim]) -> np.ndarray:
         return np.stack([claim_vecs[c.id] for c in claims]) if claims else np.zeros((0, 384), np.float32)
 
+    pair_judge = get_pair_judge(settings)  # None: the offline rules decide statements too
+    if pair_judge is not None:
+        versions["judge"] = f"{judge.STAGE_VERSION}+{pair_judge.name}"
     verdicts = []
     used: set[str] = set()
     best = [np.zeros(len(c)) for c in per_article]
@@ -92,7 +96,7 @@ def compare_articles(articles: list[Article], settings: Settings | None = None,
             best[i] = np.maximum(best[i], matrix.score.max(axis=1))
             best[j] = np.maximum(best[j], matrix.score.max(axis=0))
         ctx = judge.PairContext(articles[i], articles[j], per_article[i], per_article[j], matrix,
-                                figure_vecs, settings)
+                                figure_vecs, settings, pair_judge)
         verdicts += judge.judge_pair(ctx, used)
     for article, claims, scores in zip(articles, per_article, best):
         verdicts += judge.judge_unique(article, claims, scores, used, settings)
