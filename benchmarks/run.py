@@ -103,7 +103,7 @@ def main():
               f"| {torch_s:.3f} ({n / torch_s:.0f}) | {torch_s / onnx_s:.2f}× | {warm / onnx_s:.2f}× |")
     if add_rate:
         n, seconds, sentence_rate = add_rate
-        print(f"\n| corpus add + clustering | articles | seconds | articles/s | embedder sentences/s (same run) |")
+        print("\n| corpus add + clustering | articles | seconds | articles/s | embedder sentences/s (same run) |")
         print("|---|---|---|---|---|")
         print(f"| ECB+ dev, first {n} | {n} | {seconds:.1f} | {n / seconds:.1f} | {sentence_rate:.0f} |")
 

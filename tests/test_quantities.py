@@ -19,7 +19,6 @@ from pathlib import Path
 
 import pytest
 
-from storydiff.model import Interval
 from storydiff.nlp.quantities import extract_quantities, parse_quantity
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples" / "gaza-talks"

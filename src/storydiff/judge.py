@@ -140,9 +140,6 @@ def _quote_verdict(ctx, similarity, a, qa: Quote, b, qb: Quote, a_changed, b_cha
 
 # ---------------------------------------------------------------- figures
 
-_UNIT_WORDS = {"minute": "min"}
-
-
 def _format_duration(minutes: float) -> str:
     if minutes >= 2 * 1440 and minutes % 1440 == 0:
         return f"{minutes / 1440:g} days"

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from ..settings import Settings, load_settings
 from .clustering import STAGE_VERSION, BlockParams
-from .io import BatchError, list_inputs, prepare_output, read_manifest, read_table, write_manifest
+from .io import BatchError, list_inputs, prepare_output, read_table, write_manifest
 from .load import load_batch
 
 __all__ = ["ENGINES", "BatchError", "BatchSummary", "BlockParams", "load_batch", "read_table", "run_batch"]
