@@ -15,6 +15,18 @@ os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 FORMATS = ("terminal", "json", "markdown", "html")
 
 
+def _settings_option(fn):
+    return click.option("--settings", "settings_path", type=click.Path(exists=True, dir_okay=False),
+                        help="A TOML settings file overlaying the defaults (see docs/guide.md).")(fn)
+
+
+def _display_options(fn):
+    """--color/--no-color and --width, for commands with a terminal format."""
+    fn = click.option("--width", type=int, default=None, help="Terminal width for the terminal format.")(fn)
+    return click.option("--color/--no-color", default=None, help="Force colour on or off (terminal format).")(fn)
+
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="storydiff")
 def main():
@@ -30,10 +42,8 @@ def main():
               help="Output format. json follows the documented schema (docs/json-schema.md).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True),
               help="Write the report to this file instead of standard output.")
-@click.option("--settings", "settings_path", type=click.Path(exists=True, dir_okay=False),
-              help="A TOML settings file overlaying the defaults (see docs/guide.md).")
-@click.option("--color/--no-color", default=None, help="Force colour on or off (terminal format).")
-@click.option("--width", type=int, default=None, help="Terminal width for the terminal format.")
+@_settings_option
+@_display_options
 def compare(inputs, fmt, output, settings_path, color, width):
     """Compare two or more articles claim by claim.
 
@@ -88,10 +98,8 @@ CHECK_FORMATS = ("terminal", "json", "markdown")
               help="Output format.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True),
               help="Write the result to this file instead of standard output.")
-@click.option("--settings", "settings_path", type=click.Path(exists=True, dir_okay=False),
-              help="A TOML settings file overlaying the defaults; [judge] backend picks the judge.")
-@click.option("--color/--no-color", default=None, help="Force colour on or off (terminal format).")
-@click.option("--width", type=int, default=None, help="Terminal width for the terminal format.")
+@_settings_option
+@_display_options
 def check(source, derived, fmt, output, settings_path, color, width):
     """Check that DERIVED (a summary, a rewrite) says only what SOURCE says.
 
@@ -298,11 +306,6 @@ def _db_option(fn):
                              "~/.local/share/storydiff/storydiff.db).")(fn)
 
 
-def _corpus_settings_option(fn):
-    return click.option("--settings", "settings_path", type=click.Path(exists=True, dir_okay=False),
-                        help="A TOML settings file overlaying the defaults (see docs/guide.md).")(fn)
-
-
 def _open_corpus(db_path, settings_path):
     from .corpus import Corpus
     from .settings import load_settings
@@ -313,7 +316,7 @@ def _open_corpus(db_path, settings_path):
 @main.command()
 @click.argument("inputs", nargs=-1, required=True, metavar="PATH|URL|FEED...")
 @_db_option
-@_corpus_settings_option
+@_settings_option
 def add(inputs, db_path, settings_path):
     """Add articles to the corpus and group them into stories.
 
@@ -395,7 +398,7 @@ def _add_summary_table(summary, db_path):
 
 @main.group(name="stories", invoke_without_command=True)
 @_db_option
-@_corpus_settings_option
+@_settings_option
 @click.option("--json", "as_json", is_flag=True, help="Print the list as JSON.")
 @click.pass_context
 def stories_group(ctx, db_path, settings_path, as_json):
@@ -419,7 +422,7 @@ def stories_group(ctx, db_path, settings_path, as_json):
 
 @stories_group.command(name="list")
 @_db_option
-@_corpus_settings_option
+@_settings_option
 @click.option("--json", "as_json", is_flag=True, help="Print the list as JSON.")
 @click.pass_context
 def stories_list(ctx, db_path, settings_path, as_json):
@@ -464,7 +467,7 @@ def _inherit(ctx, db_path, settings_path):
 @click.argument("keep", metavar="STORY")
 @click.argument("absorb", metavar="OTHER")
 @_db_option
-@_corpus_settings_option
+@_settings_option
 @click.pass_context
 def stories_merge(ctx, keep, absorb, db_path, settings_path):
     """Move every article of story OTHER into STORY.
@@ -486,7 +489,7 @@ def stories_merge(ctx, keep, absorb, db_path, settings_path):
 @click.argument("story", metavar="STORY")
 @click.argument("articles", nargs=-1, required=True, metavar="ARTICLE...")
 @_db_option
-@_corpus_settings_option
+@_settings_option
 @click.pass_context
 def stories_split(ctx, story, articles, db_path, settings_path):
     """Move ARTICLEs of STORY into a new story of their own.
@@ -506,12 +509,11 @@ def stories_split(ctx, story, articles, db_path, settings_path):
 @main.command()
 @click.argument("story", metavar="STORY")
 @_db_option
-@_corpus_settings_option
+@_settings_option
 @click.option("-f", "--format", "fmt", type=click.Choice(FORMATS), default="terminal", show_default=True,
               help="Format of the claim comparison.")
 @click.option("--refresh", is_flag=True, help="Compare again even when a stored result is current.")
-@click.option("--color/--no-color", default=None, help="Force colour on or off (terminal format).")
-@click.option("--width", type=int, default=None, help="Terminal width for the terminal format.")
+@_display_options
 def show(story, db_path, settings_path, fmt, refresh, color, width):
     """Show a story: its coverage, then the claim comparison across its articles.
 
@@ -559,7 +561,7 @@ def show(story, db_path, settings_path, fmt, refresh, color, width):
 
 @main.command()
 @_db_option
-@_corpus_settings_option
+@_settings_option
 @click.option("-f", "--format", "fmt", type=click.Choice(("jsonl", "csv", "parquet")), default="jsonl",
               show_default=True, help="Output format; parquet needs pyarrow installed.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True),
@@ -612,7 +614,7 @@ _EXTRA_FORMATS = ("terminal", "json", "markdown")
 @main.command()
 @click.argument("inputs", nargs=-1, required=True, metavar="STORY|FILE...")
 @_db_option
-@_corpus_settings_option
+@_settings_option
 @click.option("-f", "--format", "fmt", type=click.Choice(_EXTRA_FORMATS), default="terminal", show_default=True)
 @click.option("--width", type=int, default=None, help="Terminal width for the terminal format.")
 def provenance(inputs, db_path, settings_path, fmt, width):
@@ -647,7 +649,7 @@ def provenance(inputs, db_path, settings_path, fmt, width):
 @main.command()
 @click.argument("inputs", nargs=-1, required=True, metavar="STORY|FILE...")
 @_db_option
-@_corpus_settings_option
+@_settings_option
 @click.option("-f", "--format", "fmt", type=click.Choice(_EXTRA_FORMATS), default="terminal", show_default=True)
 @click.option("--width", type=int, default=None, help="Terminal width for the terminal format.")
 def brief(inputs, db_path, settings_path, fmt, width):
@@ -687,7 +689,7 @@ def brief(inputs, db_path, settings_path, fmt, width):
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Address to listen on. Anything but loopback needs a token ($STORYDIFF_TOKEN or [web] token).")
 @click.option("--port", default=8000, type=int, show_default=True, help="Port to listen on.")
-@_corpus_settings_option
+@_settings_option
 def serve(db_path, host, port, settings_path):
     """Serve the corpus as web pages and an HTTP API (docs at /docs).
 
@@ -725,7 +727,7 @@ def serve(db_path, host, port, settings_path):
 @click.option("--plot", "plot_path", type=click.Path(dir_okay=False, writable=True),
               help="Also save a chart: .png or .svg.")
 @_db_option
-@_corpus_settings_option
+@_settings_option
 @click.option("--json", "as_json", is_flag=True, help="Print the points as JSON.")
 def timeline(inputs, term, plot_path, db_path, settings_path, as_json):
     """How a figure moved: every source's value over time, with its hedge.
@@ -774,7 +776,7 @@ def timeline(inputs, term, plot_path, db_path, settings_path, as_json):
 @main.command()
 @click.argument("url", metavar="URL")
 @_db_option
-@_corpus_settings_option
+@_settings_option
 @click.option("--json", "as_json", is_flag=True, help="Print the changes as JSON.")
 def revisions(url, db_path, settings_path, as_json):
     """What changed between stored versions of one page, claim by claim.
@@ -842,7 +844,7 @@ def revisions(url, db_path, settings_path, as_json):
 @click.option("--margin-days", type=float, default=None, help="How far either side of a block boundary "
               "stories are stitched (default: [batch] margin_days, 2).")
 @click.option("--overwrite", is_flag=True, help="Replace datasets already in OUTPUT.")
-@_corpus_settings_option
+@_settings_option
 def batch(input_url, output_url, engine, address, workers, gpus_per_actor, block_days, margin_days, overwrite,
           settings_path):
     """Run the whole pipeline over a large input and write Parquet datasets.
@@ -879,7 +881,7 @@ def batch(input_url, output_url, engine, address, workers, gpus_per_actor, block
 @main.command()
 @click.argument("output_url", metavar="OUTPUT")
 @_db_option
-@_corpus_settings_option
+@_settings_option
 def load(output_url, db_path, settings_path):
     """Bring the result of `storydiff batch` into the corpus.
 
