@@ -79,13 +79,18 @@ def compare(inputs, fmt, output, settings_path, color, width):
     except StorydiffError as error:
         err.print(f"[bold red]error:[/] {error}")
         sys.exit(1)
+    _emit(text, output, f"{fmt} report")
+    sys.exit(1 if report.skipped else 0)
+
+
+def _emit(text: str, output: str | None, what: str) -> None:
+    """Write a rendered result to `output`, or to standard output ending in one newline."""
     if output:
         with open(output, "w", encoding="utf-8") as f:
             f.write(text)
-        err.print(f"wrote {fmt} report to {output}")
+        _stderr().print(f"wrote {what} to {output}")
     else:
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
-    sys.exit(1 if report.skipped else 0)
 
 
 CHECK_FORMATS = ("terminal", "json", "markdown")
@@ -131,12 +136,7 @@ def check(source, derived, fmt, output, settings_path, color, width):
     except StorydiffError as error:
         err.print(f"[bold red]error:[/] {error}", soft_wrap=True)
         sys.exit(2)
-    if output:
-        with open(output, "w", encoding="utf-8") as f:
-            f.write(text)
-        err.print(f"wrote {fmt} result to {output}")
-    else:
-        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+    _emit(text, output, f"{fmt} result")
     sys.exit(0 if report.consistent else 1)
 
 
