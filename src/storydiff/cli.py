@@ -763,10 +763,9 @@ def timeline(inputs, term, plot_path, db_path, settings_path, as_json):
         console.print(f"[bold]Figures{f' about “{term}”' if term else ''}[/] · {len(points)} from {len(articles)} articles")
         for p in points:
             q = p.quantity
-            about = " ".join(w for w in (q.predicate, q.thing) if w)
             # escape(): article text is data, never rich markup
             console.print(f"[bold]{p.date or 'undated':10}[/]  {escape(p.source)}  [yellow]{escape(q.text)}[/] "
-                          f"{q.interval}  [dim]{escape(about)}[/]", highlight=False)
+                          f"{q.interval}  [dim]{escape(q.frame)}[/]", highlight=False)
             console.print(f"            [dim]{escape(p.sentence)}[/]", highlight=False)
     if plot_path:
         drawn = plot_timeline(points, plot_path, f"Figures about “{term}”" if term else None)

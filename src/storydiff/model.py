@@ -124,6 +124,11 @@ class Quantity:
     thing: str | None = None  # what is counted: "Palestinians", "hostages"
     predicate: str | None = None  # what happened to it: "killed", "released"
 
+    @property
+    def frame(self) -> str:
+        """'kill Palestinians': predicate and counted thing, or "" when neither is known."""
+        return " ".join(w for w in (self.predicate, self.thing) if w)
+
 
 @dataclass(frozen=True)
 class Quote:

@@ -30,8 +30,7 @@ def quantity_context(claim: Claim, index: int) -> str:
 
 def quantity_frame(claim: Claim, index: int) -> str:
     """'kill Palestinians': the figure's predicate and counted thing, or "" when unknown."""
-    q = claim.quantities[index]
-    return " ".join(w for w in (q.predicate, q.thing) if w)
+    return claim.quantities[index].frame
 
 
 def _embed_claims(embedder: Embedder, per_article: list[list[Claim]]):

@@ -71,7 +71,7 @@ def figure_timeline(articles: list[Article], term: str | None = None, settings=N
             for q in claim.quantities:
                 if q.kind in ("ordinal", "fraction"):
                     continue
-                frame = " ".join(w for w in (q.predicate, q.thing) if w)
+                frame = q.frame
                 candidates.append((FigurePoint(article.id, article.label, date, date_from, q, claim.text),
                                    _context(claim.text, claim.start, q), frame))
     if term:

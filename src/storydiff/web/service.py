@@ -243,5 +243,5 @@ def timeline_rows(points) -> list[dict]:
         rows.append({"date": p.date, "date_from": p.date_from, "source": p.source, "article_id": p.article_id,
                      "figure": q.text, "value": q.value, "unit": q.unit, "hedge": q.hedge,
                      "range": str(q.interval), "low": q.interval.low, "high": q.interval.high,
-                     "about": " ".join(w for w in (q.predicate, q.thing) if w), "sentence": p.sentence})
+                     "about": q.frame, "sentence": p.sentence})
     return rows
