@@ -7,7 +7,8 @@ Rules, in order of how specific the evidence is:
    surrounding words say the same thing are paired one-to-one; their hedged
    intervals decide: equal agrees, overlapping is compatible, disjoint conflicts
    with a severity from the size of the gap;
-3. times: aligned claims naming different dates, days or clock times conflict;
+3. times: aligned claims naming different dates, days or clock times conflict,
+   and so do claims that put the same two events in opposite order;
 4. statements: aligned claims agree (or are unclear when only loosely related),
    and conflict when one negates the other;
 5. whatever has no counterpart is only in its source.
@@ -17,18 +18,18 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
 from .align import ScoreMatrix
-from .model import Article, Claim, Evidence, Quantity, Quote, Span, Verdict, relative_gap
+from .model import Article, Claim, EventOrder, Evidence, Quantity, Quote, Span, Verdict, relative_gap
 from .nlp.quotes import is_named_speaker
 from .nlp.times import same_time
 from .nlp.wording import word_diff
 from .settings import Settings
 
-STAGE_VERSION = "storydiff.judge.rules.v1"
+STAGE_VERSION = "storydiff.judge.rules.v2"  # v2: order-of-events conflicts
 
 QUOTE_MATCH = 0.7  # share of the shorter quote's words found in order in the other
 FIGURE_PAIR_MIN = 0.5  # combined claim + context similarity for two figures to be about one thing
@@ -37,14 +38,38 @@ CLAIM_MIN_FOR_FIGURES = 0.3
 AGREE_SCORE = 0.66
 NEGATION_SCORE = 0.72
 TIME_SCORE = 0.62
+ORDER_CLAIM_MIN = 0.45  # two sentences ordering events must be about the same thing
+EVENT_MATCH = 0.6  # cosine each event needs with its counterpart
+EVENT_MARGIN = 0.1  # ... and by how much that pairing must beat the swapped one
+
+
+@dataclass
+class PhraseVectors:
+    """Embeddings of short phrases, made when first needed (one batch per `embed` call) and kept."""
+
+    embedder: object  # anything with encode(texts) -> unit vectors, e.g. backends.embedder.Embedder
+    vectors: dict[str, np.ndarray] = field(default_factory=dict)
+
+    def embed(self, texts) -> None:
+        missing = [t for t in dict.fromkeys(texts) if t not in self.vectors]
+        if missing:
+            self.vectors.update(zip(missing, self.embedder.encode(missing)))
+
+    def similarity(self, a: str, b: str) -> float:
+        return float(self.vectors[a] @ self.vectors[b])
 
 
 @dataclass
 class FigureVectors:
-    """Embeddings of each figure's surrounding words and of its predicate + thing, by (claim id, index)."""
+    """Embeddings of each figure's surrounding words and of its predicate + thing, by (claim id, index).
+
+    `events` embeds the events that order relations name, only for the claim
+    pairs that need them; without it (None) order is not judged.
+    """
 
     context: dict[tuple[str, int], np.ndarray]
     frame: dict[tuple[str, int], np.ndarray]
+    events: PhraseVectors | None = None
 
     def similarity(self, a: Claim, ia: int, b: Claim, ib: int) -> tuple[float, float]:
         context = float(self.context[(a.id, ia)] @ self.context[(b.id, ib)])
@@ -312,6 +337,89 @@ def judge_times(ctx: PairContext, used_pairs: set) -> list[Verdict]:
     return verdicts
 
 
+def _as_before(o: EventOrder) -> tuple[tuple[str, str], str, tuple[str, str]]:
+    """(first, relation, second), each event as (words, core), with 'A after B' turned into 'B before A'."""
+    event, anchor = (o.event, o.event_core), (o.anchor, o.anchor_core)
+    return (anchor, "before", event) if o.relation == "after" else (event, o.relation, anchor)
+
+
+def order_conflict(x: EventOrder, y: EventOrder, similarity) -> tuple[bool, float] | None:
+    """Do x and y order the same two events differently? (conflict, match score), or None when
+    y's events cannot be told to be x's.
+
+    The events are paired straight (x's first with y's first) or swapped,
+    whichever matches clearly better: "met after the strike" and "hours
+    before the strike, met" pair straight and conflict; "the meeting followed
+    the remarks" and "the remarks came before the meeting" pair swapped and agree.
+    Two events match when both their words and their cores (head, subject,
+    object) are close: long phrases that share names and dates are not enough.
+    """
+    def match(p, q):
+        return min(similarity(p[0], q[0]), similarity(p[1], q[1]))
+
+    xa, xr, xb = _as_before(x)
+    ya, yr, yb = _as_before(y)
+    straight = min(match(xa, ya), match(xb, yb))
+    swapped = min(match(xa, yb), match(xb, ya))
+    best = max(straight, swapped)
+    if best < EVENT_MATCH or abs(straight - swapped) < EVENT_MARGIN:
+        return None
+    if straight > swapped:
+        return xr != yr, best  # before vs during of the same pair also conflicts
+    # Swapped: "A before B" against "B before A" conflicts, and so does either against
+    # "A during B"; two "during"s the other way round only nest differently.
+    return not (xr == yr == "during"), best
+
+
+def _short(phrase: str, words: int = 8) -> str:
+    split = phrase.split()
+    return phrase if len(split) <= words else " ".join(split[:words]) + "…"
+
+
+def judge_order(ctx: PairContext, used_pairs: set) -> list[Verdict]:
+    """Aligned claims that put the same two events in opposite order conflict (kind time)."""
+    phrases = ctx.figure_vecs.events
+    if phrases is None:
+        return []
+    # The same sentence in both (a wire copy) cannot disagree with itself.
+    pairs = [(i, j, a, b) for i, a in enumerate(ctx.left) if a.orders for j, b in enumerate(ctx.right)
+             if b.orders and a.text != b.text and ctx.matrix.score[i, j] >= ORDER_CLAIM_MIN]
+    phrases.embed(p for _, _, a, b in pairs for o in a.orders + b.orders
+                  for p in (o.event, o.anchor, o.event_core, o.anchor_core))
+    candidates = []
+    for i, j, a, b in pairs:
+        for x in a.orders:
+            for y in b.orders:
+                found = order_conflict(x, y, phrases.similarity)
+                if found is not None:
+                    candidates.append((found[1], found[0], float(ctx.matrix.score[i, j]), a, x, b, y))
+    candidates.sort(key=lambda c: -c[0])
+    taken: set = set()
+    verdicts = []
+    la, lb = ctx.left_article.label, ctx.right_article.label
+    for match, conflict, claim_score, a, x, b, y in candidates:
+        if (a.id, x.start) in taken or (b.id, y.start) in taken:
+            continue
+        taken |= {(a.id, x.start), (b.id, y.start)}  # each stated order is judged once, on its best match
+        if not conflict:
+            continue
+        used_pairs.add((a.id, b.id))
+        verdicts.append(Verdict(
+            "conflict",
+            f"the order of events differs: {la} has “{_short(x.event)}” {x.relation} “{_short(x.anchor)}”, "
+            f"{lb} has “{_short(y.event)}” {y.relation} “{_short(y.anchor)}”",
+            round(0.5 * claim_score + 0.5 * match, 3),
+            (evidence(a, [Span(x.start, x.end)]), evidence(b, [Span(y.start, y.end)])),
+            conflict_kind="time", severity=0.6,
+            detail={"left_order": _order_detail(x), "right_order": _order_detail(y), "event_match": round(match, 3)},
+        ))
+    return verdicts
+
+
+def _order_detail(o: EventOrder) -> dict:
+    return {"event": o.event, "relation": o.relation, "anchor": o.anchor, "cue": o.cue}
+
+
 def judge_statements(ctx: PairContext, covered: set, used: set, used_pairs: set) -> list[Verdict]:
     """Best counterparts, both ways, not already judged on a quote, figure or time."""
     min_score = ctx.settings.get("align", "min_score")
@@ -397,6 +505,7 @@ def judge_pair(ctx: PairContext, used: set) -> list[Verdict]:
     verdicts += judge_figures(ctx, covered)
     used_pairs: set = set()
     verdicts += judge_times(ctx, used_pairs)
+    verdicts += judge_order(ctx, used_pairs)
     verdicts += judge_statements(ctx, covered, used, used_pairs)
     used |= {c for c in covered}
     return verdicts

@@ -10,7 +10,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Literal
 
-SCHEMA_VERSION = "1.1"
+SCHEMA_VERSION = "1.2"
 
 
 @dataclass(frozen=True)
@@ -151,6 +151,29 @@ class TimeMention:
     value: str | None = None  # normalised: "2023-10-07", "17:00", "tuesday"
 
 
+OrderRelation = Literal["before", "after", "during"]
+
+
+@dataclass(frozen=True)
+class EventOrder:
+    """Two events a sentence puts in order: `event` happened `relation` `anchor`.
+
+    "The minister met the envoy hours before the strike" -> event "The minister
+    met the envoy", relation "before", anchor "the strike", cue "hours before".
+    The cores keep each event's head and its subject and object ("minister met
+    envoy"): what must match for two reports to be ordering the same events.
+    """
+
+    event: str
+    relation: OrderRelation
+    anchor: str
+    cue: str  # the words that state the order
+    start: int  # offsets of `cue`
+    end: int
+    event_core: str = ""
+    anchor_core: str = ""
+
+
 ClaimKind = Literal["quantity", "quote", "time", "statement"]
 
 
@@ -170,6 +193,7 @@ class Claim:
     times: tuple[TimeMention, ...] = ()
     entities: tuple[str, ...] = ()
     negated: bool = False
+    orders: tuple[EventOrder, ...] = ()  # "A after B" relations, see nlp/order.py
 
 
 @dataclass(frozen=True)

@@ -52,7 +52,7 @@ def _embed_claims(embedder: Embedder, per_article: list[list[Claim]]):
     vecs: dict[str, dict] = {"claim": {}, "context": {}, "frame": {}}
     for (kind, key), text in zip(keys, texts):
         vecs[kind][key] = vectors[row[text]]
-    return vecs["claim"], judge.FigureVectors(vecs["context"], vecs["frame"])
+    return vecs["claim"], judge.FigureVectors(vecs["context"], vecs["frame"], judge.PhraseVectors(embedder))
 
 
 def analyse_articles(articles: list[Article], settings: Settings | None = None, embedder: Embedder | None = None):

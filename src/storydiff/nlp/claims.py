@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from ..model import Article, Claim, Sentence
 from .language import load_nlp
+from .order import extract_orders
 from .quantities import extract_quantities
 from .quotes import quotes_from_doc
 from .sentences import paragraphs, split_sentences
 from .times import extract_times
 
-STAGE_VERSION = "storydiff.claims.v1"
+STAGE_VERSION = "storydiff.claims.v2"  # v2: Claim.orders
 
 _ENTITY_LABELS = {"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "EVENT", "LAW", "PRODUCT"}
 _MIN_WORDS = 4
@@ -55,11 +56,11 @@ def extract_claims(article: Article, nlp=None) -> list[Claim]:
         if span is None or not _is_claim(sentence, span) or sentence.text in seen_texts:
             continue
         seen_texts.add(sentence.text)
-        claims.append(_claim(article, sentence, span, quotes))
+        claims.append(_claim(article, sentence, span, quotes, offset))
     return claims
 
 
-def _claim(article: Article, sentence: Sentence, span, quotes) -> Claim:
+def _claim(article: Article, sentence: Sentence, span, quotes, doc_offset: int) -> Claim:
     quantities = tuple(extract_quantities(sentence.text, doc=span, offset=sentence.start))
     own_quotes = tuple(q for q in quotes if sentence.start <= q.start < sentence.end)
     times = tuple(extract_times(sentence.text, offset=sentence.start))
@@ -79,4 +80,5 @@ def _claim(article: Article, sentence: Sentence, span, quotes) -> Claim:
         times=times,
         entities=entities,
         negated=negated,
+        orders=tuple(extract_orders(span, offset=doc_offset)),
     )
