@@ -52,3 +52,14 @@ def test_missing_named_model_fails_clearly(tmp_path):
         {"embedder": {"backend": "sentence-transformers", "model": str(tmp_path / "no-such-model")}})
     with pytest.raises(ModelUnavailableError, match="no-such-model"):
         get_embedder(settings)
+
+
+def test_int8_story_embedder_stays_close_to_fp32_and_ignores_batch_company(onnx_vectors):
+    int8 = get_embedder(load_settings(), backend="minilm-int8")
+    assert int8.name.endswith("@int8")
+    vectors = int8.encode(SENTENCES)
+    assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
+    assert np.einsum("ij,ij->i", vectors, onnx_vectors).min() > 0.98
+    # activations are quantised per input tensor: a text's vector must not depend on its batch
+    alone = np.stack([int8.encode([s])[0] for s in SENTENCES])
+    assert np.array_equal(alone, vectors)

@@ -19,7 +19,7 @@ from storydiff.errors import SettingsError
 from storydiff.evaluate_stories import bcubed, evaluate_stories, pairwise
 from storydiff.ingest import make_article
 from storydiff.settings import load_settings
-from storydiff.stories import StoryClusterer, StorySignals, parse_published, signals_for
+from storydiff.stories import StoryClusterer, StorySignals, extract_entities, parse_published, signals_for
 
 ECB = SHARED_DATA / "stories" / "ecbplus-dev.jsonl"
 needs_ecb = pytest.mark.skipif(not ECB.exists(), reason=f"{ECB} not found (the labelled data lives beside the project)")
@@ -120,6 +120,26 @@ def test_signals_carry_the_event_entities_figures_and_a_unit_vector(ecb_rows, ec
     assert {"lohan", "betty ford center"} <= lohan.entities
     assert "date:2013-05-03" in lohan.figures
     assert float(np.linalg.norm(lohan.vector)) == pytest.approx(1.0, abs=1e-4)
+
+
+def test_entities_from_ner_alone_match_the_full_pipeline():
+    from storydiff.nlp.language import load_nlp
+    from storydiff.stories import _ENTITY_LABELS, _normalise_entity_text
+
+    text = ("Tara Reid checked herself into Promises Treatment Center in Malibu, her rep Jack Ketsoyan told "
+            "People magazine on Tuesday. The American Pie star was treated in 2005 as well.")
+    full = {_normalise_entity_text(e.text, e.label_) for e in load_nlp()(text).ents if e.label_ in _ENTITY_LABELS}
+    assert extract_entities([text]) == [frozenset(full - {None})]
+    assert {"reid", "promises treatment center", "malibu"} <= full
+
+
+@needs_ecb
+def test_signals_do_not_depend_on_the_batch(ecb_rows, ecb_signals):
+    articles = [make_article(r["text"], r["id"], outlet=r.get("outlet")) for r in ecb_rows[:5]]
+    one_by_one = [signals_for([a], load_settings())[0] for a in articles]
+    for alone, batched in zip(one_by_one, ecb_signals[:5]):
+        assert np.array_equal(alone.vector, batched.vector)
+        assert (alone.entities, alone.figures) == (batched.entities, batched.figures)
 
 
 @needs_ecb

@@ -242,7 +242,7 @@ class Corpus:
         fresh = [a for a in batch if a.id not in stored]
         if not fresh:
             return
-        signals = stories.signals_for(fresh, self.settings, embedder=self._get_embedder())
+        signals = stories.signals_for(fresh, self.settings, embedder=self._story_embedder())
         by_id = {s.article_id: s for s in signals}
         with self.store.transaction():
             self._catch_up()
@@ -280,10 +280,15 @@ class Corpus:
             self._embedder = get_embedder(self.settings)
         return self._embedder
 
+    def _story_embedder(self):
+        from . import stories
+
+        return stories.story_embedder(self.settings)
+
     def _model_name(self) -> str:
         from . import stories
 
-        return f"{self._get_embedder().name}+{stories.STAGE_VERSION}"
+        return f"{self._story_embedder().name}+{stories.STAGE_VERSION}"
 
     def _catch_up(self) -> None:
         """Feed the clusterer and duplicate finder every article stored since they last looked."""

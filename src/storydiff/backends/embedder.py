@@ -72,6 +72,13 @@ def _minilm(settings: Settings) -> Embedder:
     return OnnxEmbedder(packaged_minilm_path(), MINILM_NAME, batch_size=settings.get("embedder", "batch_size"))
 
 
+def _minilm_int8(settings: Settings) -> Embedder:
+    """MiniLM with int8 weights, one ONNX thread: the story signals run it beside spaCy NER (stories.py)."""
+    from .onnx_embedder import OnnxEmbedder
+
+    return OnnxEmbedder(packaged_minilm_path(), f"{MINILM_NAME}@int8", threads=1, quantized=True)
+
+
 def _minilm_torch(settings: Settings) -> Embedder:
     return SentenceTransformerEmbedder(
         str(packaged_minilm_path()),
@@ -90,18 +97,20 @@ def _named(settings: Settings) -> Embedder:
     )
 
 
-EMBEDDERS = {"minilm": _minilm, "minilm-torch": _minilm_torch, "sentence-transformers": _named}
+EMBEDDERS = {"minilm": _minilm, "minilm-int8": _minilm_int8, "minilm-torch": _minilm_torch,
+             "sentence-transformers": _named}
 
 
 _loaded: dict[tuple, Embedder] = {}  # models are heavy: load each once per process
 
 
-def get_embedder(settings: Settings | None = None) -> Embedder:
+def get_embedder(settings: Settings | None = None, backend: str | None = None) -> Embedder:
+    """The [embedder] backend, or `backend` (same names) with the other [embedder] settings."""
     settings = settings or load_settings()
-    backend = settings.get("embedder", "backend")
+    backend = backend or settings.get("embedder", "backend")
     if backend not in EMBEDDERS:
         raise SettingsError(f"unknown [embedder] backend {backend!r}; valid: {', '.join(sorted(EMBEDDERS))}")
-    key = tuple(settings.values["embedder"].items())
+    key = (backend, *settings.values["embedder"].items())
     if key not in _loaded:
         _loaded[key] = EMBEDDERS[backend](settings)
     return _loaded[key]

@@ -4,6 +4,13 @@ The packaged safetensors weights are exported to ONNX once (needs torch, about
 two seconds) into the cache folder; later runs load only onnxruntime and the
 tokenizer. Mean pooling and L2 normalisation follow the model's own
 sentence-transformers config.
+
+`quantized=True` runs an int8 copy (weights quantised per output channel,
+made once from the fp32 export): about 2.3x less CPU, cosine to the fp32
+vectors 0.987 or more on news leads. Its activations are quantised per input
+tensor, so a text's vector would depend on what else is in its batch; it
+therefore encodes one text at a time, which keeps vectors reproducible (and
+on CPU costs nothing: short leads pad less).
 """
 
 from __future__ import annotations
@@ -69,8 +76,28 @@ def export_onnx(model_dir: Path, target: Path) -> Path:
     return target
 
 
+def quantize_onnx(source: Path, target: Path) -> Path:
+    """An int8 copy of `source`, one scale per output channel (one per tensor lost too much: cosine 0.89)."""
+    import logging
+
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    partial = target.with_name(target.name + ".partial")
+    root = logging.getLogger()
+    handlers = list(root.handlers)
+    logging.disable(logging.WARNING)  # its advice to pre-process the graph, logged on the root logger
+    try:
+        quantize_dynamic(str(source), str(partial), weight_type=QuantType.QInt8, per_channel=True)
+    finally:
+        logging.disable(logging.NOTSET)
+        root.handlers[:] = handlers  # that log call also installs a root handler; take it away again
+    partial.replace(target)
+    return target
+
+
 class OnnxEmbedder:
-    def __init__(self, model_dir: Path, name: str, batch_size: int = 32, threads: int | None = None):
+    def __init__(self, model_dir: Path, name: str, batch_size: int = 32, threads: int | None = None,
+                 quantized: bool = False):
         try:
             import onnxruntime as ort
             from tokenizers import Tokenizer
@@ -79,6 +106,11 @@ class OnnxEmbedder:
         onnx_path = cache_dir() / f"minilm-{_fingerprint(model_dir)}.onnx"
         if not onnx_path.exists():
             export_onnx(model_dir, onnx_path)
+        if quantized:
+            int8_path = onnx_path.with_name(f"{onnx_path.stem}-int8.onnx")
+            if not int8_path.exists():
+                quantize_onnx(onnx_path, int8_path)
+            onnx_path, batch_size = int8_path, 1
         options = ort.SessionOptions()
         options.intra_op_num_threads = threads or min(4, os.cpu_count() or 1)
         options.log_severity_level = 3

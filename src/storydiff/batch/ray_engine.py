@@ -49,11 +49,12 @@ def _dropped(df: pd.DataFrame) -> pd.DataFrame:
 
 def _gpus_per_actor(ray, settings: Settings, requested: float | None) -> float:
     """Explicit when given; else one GPU per embedding actor when the cluster has GPUs and the
-    embedder is set to use one ([embedder] device = "cuda" or "auto")."""
+    story embedder is set to use one ([embedder] device = "cuda" or "auto"; minilm-int8 is CPU only)."""
     if requested is not None:
         return requested
     has_gpu = ray.cluster_resources().get("GPU", 0) > 0
-    return 1.0 if has_gpu and settings.get("embedder", "device") != "cpu" else 0.0
+    backend = settings.get("stories", "embedder") or settings.get("embedder", "backend")
+    return 1.0 if has_gpu and backend != "minilm-int8" and settings.get("embedder", "device") != "cpu" else 0.0
 
 
 def run(files: list[str], output: str, settings: Settings, params: clustering.BlockParams, *,

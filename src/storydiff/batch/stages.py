@@ -3,7 +3,7 @@
 An engine only decides where these run: `local.py` calls them in-process,
 `ray_engine.py` maps them over a Ray Dataset. The work inside is the local
 pipeline's own code: `make_article` (via ingest), `extract_claims`,
-`signals_for` with the configured embedder, `StoryClusterer`, and
+`signals_for` with the story embedder, `StoryClusterer`, and
 `compare_articles` + `to_dict`.
 """
 
@@ -141,10 +141,10 @@ class SignalStage:
     """Articles -> their story signals. Loads the embedder once per worker (a Ray actor, or once locally)."""
 
     def __init__(self, settings: Settings):
-        from ..backends.embedder import get_embedder
+        from ..stories import story_embedder
 
         self.settings = settings
-        self.embedder = get_embedder(settings)
+        self.embedder = story_embedder(settings)
 
     def __call__(self, df: pd.DataFrame) -> pd.DataFrame:
         from ..stories import signals_for
