@@ -156,6 +156,22 @@ def test_stories_members_and_prefixes(store):
     assert store.manual_members() == {b.id}
 
 
+def test_a_story_is_dropped_only_once_its_last_member_leaves(store):
+    a, b, c = (make_article(t, f"{i}.txt") for i, t in enumerate((TEXT_A, TEXT_B, TEXT_A + " More.")))
+    store.insert_articles([a, b, c])
+    store.assign({a.id: "one", b.id: "two", c.id: "two"})
+    store.assign({b.id: "one"})
+    assert store.story_ids() == ["one", "two"]  # c is still in "two"
+    store.assign({c.id: "three"})
+    assert set(store.story_ids()) == {"one", "three"}
+    # re-clustering empties every story first; the unused ones go after the new assignment
+    with store.transaction():
+        store.clear_memberships()
+        store.assign({a.id: "one", b.id: "one", c.id: "one"})
+        store.drop_empty_stories()
+    assert store.story_ids() == ["one"]
+
+
 def test_comparison_cache_is_keyed_by_members_and_versions(store):
     v1 = {"claims": "c.v1"}
     store.put_comparison("s", members_hash(["a", "b"]), v1, {"x": 1})

@@ -407,10 +407,11 @@ class Corpus:
             for a in moved:
                 assignments[a] = target
             manual.update(moved)
-        with self.store.transaction() as db:
-            db.execute("DELETE FROM story_members")
+        with self.store.transaction():
+            self.store.clear_memberships()
             self.store.assign({a: s for a, s in assignments.items() if a not in manual})
             self.store.assign({a: assignments[a] for a in manual}, manual=True)
+            self.store.drop_empty_stories()
         self._clusterer = None
 
     # --- comparing ----------------------------------------------------------------------

@@ -287,6 +287,7 @@ class Store:
         """Put each article (id -> story id) in its story, creating stories as needed."""
         with self.transaction() as db:
             stamp = now()
+            left = self._stories_of(db, list(assignments))
             for story_id in dict.fromkeys(assignments.values()):
                 db.execute("INSERT OR IGNORE INTO stories (id, created_at, origin) VALUES (?, ?, ?)",
                            (story_id, stamp, origin))
@@ -296,10 +297,30 @@ class Store:
                     " ON CONFLICT(article_id) DO UPDATE SET story_id = excluded.story_id,"
                     " manual = excluded.manual, assigned_at = excluded.assigned_at",
                     (article_id, story_id, int(manual), stamp))
-            self._drop_empty_stories(db)
+            # Only a story an article moved out of can have become empty: checking those alone
+            # keeps an add's cost independent of the corpus size.
+            for story_id in left - set(assignments.values()):
+                db.execute("DELETE FROM stories WHERE id = ? AND NOT EXISTS"
+                           " (SELECT 1 FROM story_members WHERE story_id = ?)", (story_id, story_id))
 
-    def _drop_empty_stories(self, db: sqlite3.Connection) -> None:
-        db.execute("DELETE FROM stories WHERE id NOT IN (SELECT DISTINCT story_id FROM story_members)")
+    @staticmethod
+    def _stories_of(db: sqlite3.Connection, article_ids: list[str]) -> set[str]:
+        found: set[str] = set()
+        for i in range(0, len(article_ids), 500):
+            chunk = article_ids[i:i + 500]
+            marks = ",".join("?" * len(chunk))
+            found.update(r[0] for r in db.execute(
+                f"SELECT DISTINCT story_id FROM story_members WHERE article_id IN ({marks})", chunk))
+        return found
+
+    def clear_memberships(self) -> None:
+        """Empty every story (before re-clustering); stories left empty after it are dropped by `drop_empty_stories`."""
+        with self.transaction() as db:
+            db.execute("DELETE FROM story_members")
+
+    def drop_empty_stories(self) -> None:
+        with self.transaction() as db:
+            db.execute("DELETE FROM stories WHERE id NOT IN (SELECT DISTINCT story_id FROM story_members)")
 
     def memberships(self) -> dict[str, str]:
         """article id -> story id, for every clustered article."""
