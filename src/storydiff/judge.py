@@ -371,6 +371,17 @@ def order_conflict(x: EventOrder, y: EventOrder, similarity) -> tuple[bool, floa
     return not (xr == yr == "during"), best
 
 
+def _cores_could_match(x: EventOrder, y: EventOrder, similarity) -> bool:
+    """Whether the cores alone leave room for a match: the longer words are embedded only then."""
+    xa, _, xb = _as_before(x)
+    ya, _, yb = _as_before(y)
+
+    def core(p, q):
+        return similarity(p[1], q[1])
+
+    return max(min(core(xa, ya), core(xb, yb)), min(core(xa, yb), core(xb, ya))) >= EVENT_MATCH
+
+
 def _short(phrase: str, words: int = 8) -> str:
     split = phrase.split()
     return phrase if len(split) <= words else " ".join(split[:words]) + "…"
@@ -384,15 +395,15 @@ def judge_order(ctx: PairContext, used_pairs: set) -> list[Verdict]:
     # The same sentence in both (a wire copy) cannot disagree with itself.
     pairs = [(i, j, a, b) for i, a in enumerate(ctx.left) if a.orders for j, b in enumerate(ctx.right)
              if b.orders and a.text != b.text and ctx.matrix.score[i, j] >= ORDER_CLAIM_MIN]
-    phrases.embed(p for _, _, a, b in pairs for o in a.orders + b.orders
-                  for p in (o.event, o.anchor, o.event_core, o.anchor_core))
+    phrases.embed(c for _, _, a, b in pairs for o in a.orders + b.orders for c in (o.event_core, o.anchor_core))
+    hopeful = [(i, j, a, x, b, y) for i, j, a, b in pairs for x in a.orders for y in b.orders
+               if _cores_could_match(x, y, phrases.similarity)]
+    phrases.embed(w for *_, x, _, y in hopeful for o in (x, y) for w in (o.event, o.anchor))
     candidates = []
-    for i, j, a, b in pairs:
-        for x in a.orders:
-            for y in b.orders:
-                found = order_conflict(x, y, phrases.similarity)
-                if found is not None:
-                    candidates.append((found[1], found[0], float(ctx.matrix.score[i, j]), a, x, b, y))
+    for i, j, a, x, b, y in hopeful:
+        found = order_conflict(x, y, phrases.similarity)
+        if found is not None:
+            candidates.append((found[1], found[0], float(ctx.matrix.score[i, j]), a, x, b, y))
     candidates.sort(key=lambda c: -c[0])
     taken: set = set()
     verdicts = []
