@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: demo test browser bench bench-scale train-judge eval install clean
+.PHONY: demo test browser bench bench-scale train-judge train-xenc eval install clean
 
 $(STAMP): pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -43,6 +43,10 @@ bench-scale: $(STAMP)
 # Trains the default judge's small learned model on ../shared/data (training files only).
 train-judge: $(STAMP)
 	$(BIN)/python scripts/train_judge.py
+
+# Experimental, not shipped: fine-tunes a MiniLM cross-encoder judge (a GPU for minutes; hours on CPU).
+train-xenc: $(STAMP)
+	$(BIN)/python scripts/train_xenc.py --device $${XENC_DEVICE:-cuda}
 
 # Scores the default judge on the evaluation files; see docs/evaluation.md.
 eval: $(STAMP)

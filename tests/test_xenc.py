@@ -1,0 +1,103 @@
+"""The cross-encoder's input building, pooling and adapters (backends/xenc.py, scripts/train_xenc.py).
+
+The model itself is not shipped (docs/evaluation.md); these tests keep the
+training code honest for the next attempt. The LoRA test builds its own tiny
+BERT, as DEVELOPERS.md asks for model code.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from storydiff.backends import xenc
+from storydiff.backends.embedder import packaged_minilm_path
+
+from conftest import EXAMPLE
+
+
+@pytest.fixture(scope="module")
+def tokenizer():
+    return xenc.load_tokenizer(packaged_minilm_path())
+
+
+@pytest.mark.parametrize("text, expected", [
+    # SummEdits-style and SummaC-style (lower-cased) summaries
+    ("U.K. activists dumped paint in front of the embassy. Police arrested two of them.", 2),
+    ("the u.s. army said 12 people died . mr. smith was there .", 2),
+    ("Mr. Netanyahu met Donald J. Trump at 6 p.m. on Tuesday.", 1),
+    ("“We are hopeful,” Witkoff said. Ten live hostages will be released!", 2),
+    ("No full stop at the end", 1),
+])
+def test_split_sentences_keeps_abbreviations_whole(text, expected):
+    sentences = xenc.split_sentences(text)
+    assert len(sentences) == expected
+    assert " ".join(sentences).replace(" ", "") == text.replace(" ", "")
+
+
+def test_long_source_becomes_overlapping_windows_that_fit(tokenizer):
+    source = (EXAMPLE / "aljazeera.txt").read_text(encoding="utf-8")
+    derived = "Trump met Netanyahu at the White House. The talks lasted just over an hour."
+    encoded = xenc.encode(tokenizer, [(derived, source)])
+    source_tokens = len(tokenizer.encode(source, add_special_tokens=False).ids)
+    assert source_tokens > xenc.MAX_TOKENS  # the example needs windows
+    assert encoded.sentences_per_text == [2]
+    assert all(len(ids) <= xenc.MAX_TOKENS for ids in encoded.ids)
+    windows_per_sentence = np.bincount(encoded.sentence_of)
+    assert (windows_per_sentence >= 2).all() and windows_per_sentence[0] == windows_per_sentence[1]
+    cls, sep = tokenizer.token_to_id("[CLS]"), tokenizer.token_to_id("[SEP]")
+    first, second = encoded.ids[0], encoded.ids[1]
+    assert first[0] == cls and first[-1] == sep
+    hyp_len = first.index(sep) - 1
+    # Types: 0 for [CLS] + sentence + [SEP], 1 for the window and its [SEP].
+    assert encoded.types[0][: hyp_len + 2] == [0] * (hyp_len + 2) and set(encoded.types[0][hyp_len + 2:]) == {1}
+    # Consecutive windows overlap by WINDOW_OVERLAP tokens, so no fact is only ever cut in half.
+    tail = first[hyp_len + 2: -1][-xenc.WINDOW_OVERLAP:]
+    head = second[hyp_len + 2: -1][: xenc.WINDOW_OVERLAP]
+    assert tail == head
+
+
+def test_short_source_is_one_window_and_text_granularity_one_item(tokenizer):
+    encoded = xenc.encode(tokenizer, [("Two men met. They talked.", "Two men met on Tuesday and talked.")],
+                          granularity="text")
+    assert len(encoded.ids) == 1 and encoded.sentences_per_text == [1]
+
+
+def test_pool_takes_best_window_then_weakest_sentence():
+    encoded = xenc.Encoded(ids=[[0]] * 5, types=[[0]] * 5, text_of=np.array([0, 0, 0, 1, 1]),
+                           sentence_of=np.array([0, 0, 1, 2, 2]), sentences_per_text=[2, 1])
+    sentence, text = xenc.pool(np.array([-1.0, 2.0, 0.5, -3.0, -2.0]), encoded)
+    assert sentence.tolist() == [2.0, 0.5, -2.0]
+    assert text.tolist() == [0.5, -2.0]
+
+
+def test_adapters_fold_into_plain_weights():
+    torch = pytest.importorskip("torch")
+    from transformers import BertConfig, BertModel
+
+    config = BertConfig(vocab_size=50, hidden_size=16, num_hidden_layers=2, num_attention_heads=2,
+                        intermediate_size=32, max_position_embeddings=32)
+    torch.manual_seed(0)
+    base = BertModel(config, add_pooling_layer=False).eval()
+    base_state = {k: v.clone() for k, v in base.state_dict().items()}
+    adapted = BertModel(config, add_pooling_layer=False).eval()
+    adapted.load_state_dict(base_state)
+    xenc.add_lora(adapted, rank=4, alpha=8)
+    trainable = [n for n, p in adapted.named_parameters() if p.requires_grad]
+    assert trainable and all(".lora_" in n for n in trainable)  # the base stays frozen
+    with torch.no_grad():
+        for name, p in adapted.named_parameters():
+            if name.endswith("lora_b"):
+                p.normal_()  # lora_b starts at zero; give the adapters an effect to fold
+    head = torch.nn.Linear(16, 1)
+    arrays = xenc.adapter_arrays(adapted, head, rank=4, alpha=8)
+    assert set(arrays) >= {"rank", "alpha", "head.weight", "head.bias"}
+    merged = BertModel(config, add_pooling_layer=False).eval()
+    merged.load_state_dict(xenc.merged_state(base_state, arrays))
+    ids = torch.tensor([[1, 5, 7, 9, 2]])
+    with torch.no_grad():
+        want = adapted(input_ids=ids).last_hidden_state
+        got = merged(input_ids=ids).last_hidden_state
+        unchanged = base(input_ids=ids).last_hidden_state
+    assert not torch.allclose(want, unchanged, atol=1e-3)  # the adapters do change the model ...
+    assert torch.allclose(want, got, atol=2e-2)  # ... and folding them in gives the same outputs (fp16 file)
