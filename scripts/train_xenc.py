@@ -306,7 +306,7 @@ def main(argv=None):
     results["scored"] = {}
     for path in args.score:
         scored = read_rows(path)
-        logits, sentences = trainer.predict(bert, head, scored, cfg["granularity"])
+        logits, _ = trainer.predict(bert, head, scored, cfg["granularity"])
         ba, _ = balanced_accuracy([r["consistent"] for r in scored], logits)
         name = path.name.split(".")[0]
         results["scored"][name] = {"best_threshold_balanced_accuracy": round(ba, 4),

@@ -22,6 +22,7 @@ How a text is scored (the training script imports this module):
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -127,7 +128,7 @@ def pool(item_logits: np.ndarray, encoded: Encoded) -> tuple[np.ndarray, np.ndar
     sentence = np.full(n_sentences, -np.inf)
     np.maximum.at(sentence, encoded.sentence_of, item_logits)
     bounds = np.cumsum([0, *encoded.sentences_per_text])
-    text = np.array([sentence[a:b].min() for a, b in zip(bounds[:-1], bounds[1:])])
+    text = np.array([sentence[a:b].min() for a, b in itertools.pairwise(bounds)])
     return sentence, text
 
 
