@@ -404,9 +404,12 @@ def _add_summary_table(summary, db_path):
 def stories_group(ctx, db_path, settings_path, as_json):
     """List the corpus's stories (the default), or merge and split them by hand.
 
-    The list shows each story's id, size, independent sources (members
-    that are not near-copies), outlets, time span and a title: the headline
-    closest to the story's centre.
+    The list shows each story's id, size, independent sources, outlets,
+    time span and a title: the headline closest to the story's centre.
+    Independent sources come from provenance (a wire story and its rewrites
+    count once) for stories already traced by `show`, `provenance` or
+    `brief`; for the others only near-copies are discounted, so the count
+    is an upper bound, marked "≤".
 
     \b
     Examples:
@@ -452,10 +455,14 @@ def stories_list(ctx, db_path, settings_path, as_json):
         if s.last and s.last[:10] != span:
             span += f" – {s.last[:10]}"
         outlets = ", ".join(s.outlets[:3]) + (f" +{len(s.outlets) - 3}" if len(s.outlets) > 3 else "")
-        table.add_row(s.id, str(s.size), str(s.independent), outlets or "–", span, s.title or "–")
+        independent = str(s.independent) if s.traced else f"≤{s.independent}"
+        table.add_row(s.id, str(s.size), independent, outlets or "–", span, s.title or "–")
     Console().print(table)
     if not infos:
         _stderr().print("no stories yet; add articles with `storydiff add`")
+    elif not all(s.traced for s in infos):
+        _stderr().print("≤: not traced yet, only near-copies discounted; "
+                        "`storydiff show STORY` traces reuse and counts rewrites once")
 
 
 def _inherit(ctx, db_path, settings_path):
@@ -540,6 +547,10 @@ def show(story, db_path, settings_path, fmt, refresh, color, width):
             cached = corpus.is_cached(info.id) and not refresh
             with err.status("Comparing the story's articles…", spinner="dots"):
                 report = corpus.compare_story(info.id, refresh=refresh)
+            if not info.traced or refresh:
+                with err.status("Tracing reuse between its articles…", spinner="dots"):
+                    corpus.provenance(info.id)
+                info = corpus.story(info.id)
     except StorydiffError as error:
         _corpus_error(err, error)
     if fmt == "terminal":
@@ -553,7 +564,8 @@ def show(story, db_path, settings_path, fmt, refresh, color, width):
             note = f"copy of {copies[a.id]}" if a.id in copies else ""
             table.add_row(a.id, a.outlet or "–", (a.published or "–")[:16], a.title or a.source, note)
         console.print(table)
-        console.print(f"{info.size} articles, {info.independent} independent; comparison "
+        console.print(f"{info.size} articles, {info.independent} independent source"
+                      f"{'' if info.independent == 1 else 's'} (rewrites of one story count once); comparison "
                       f"{'from the store' if cached else 'computed now'}\n")
     text = render(report, fmt, color=color if fmt == "terminal" else None, width=width)
     sys.stdout.write(text if text.endswith("\n") else text + "\n")
@@ -640,7 +652,11 @@ def provenance(inputs, db_path, settings_path, fmt, width):
             _stderr().print("[red]Fewer than two articles; nothing to trace.[/]")
             sys.exit(1)
         with _stderr().status("Tracing shared passages…", spinner="dots"):
-            result = trace_provenance(articles, settings)
+            if stored:  # a stored story keeps its source groups for `stories` and `show`
+                with _open_corpus(db_path, settings_path) as corpus:
+                    result = corpus.provenance(stored[1])
+            else:
+                result = trace_provenance(articles, settings)
     except StorydiffError as error:
         _corpus_error(_stderr(), error)
     sys.stdout.write(render_provenance(result, fmt, color=sys.stdout.isatty(), width=width).rstrip() + "\n")
@@ -675,9 +691,11 @@ def brief(inputs, db_path, settings_path, fmt, width):
             if stored:
                 with _open_corpus(db_path, settings_path) as corpus:
                     report = corpus.compare_story(stored[1])
+                    provenance = corpus.provenance(stored[1])
             else:
                 report = compare_articles(articles, settings)
-            result = build_brief(report, trace_provenance(articles, settings))
+                provenance = trace_provenance(articles, settings)
+            result = build_brief(report, provenance)
     except StorydiffError as error:
         _corpus_error(_stderr(), error)
     sys.stdout.write(render_brief(result, fmt, color=sys.stdout.isatty(), width=width).rstrip() + "\n")

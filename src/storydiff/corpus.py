@@ -69,12 +69,15 @@ class AddSummary:
 class StoryInfo:
     id: str
     size: int
-    independent: int  # members that are not near-copies of another stored article
+    independent: int  # independent sources: provenance groups once traced, else members that are not near-copies
     outlets: tuple[str, ...]
     first: str | None  # earliest and latest publication date of its members
     last: str | None
     title: str | None  # the headline closest to the story's centroid
     article_ids: tuple[str, ...]
+    # True when `independent` comes from provenance (rewrites of one wire story count once); False when
+    # the story was not traced yet and only near-copies were discounted: then it is an upper bound.
+    traced: bool = False
 
 
 # Progress events: ("total", n) adds n to the expected work; ("done", source) marks one read.
@@ -327,11 +330,13 @@ class Corpus:
         copies = self.store.copies()
         member_set = {a.id for a in articles}
         independent = [a for a in articles if copies.get(a.id) not in member_set and a.id not in copies]
+        groups = self.store.source_groups(story_id, members_hash(ids), self._provenance_versions())
         dates = sorted(a.published for a in articles if a.published)
         outlets = tuple(sorted({a.outlet for a in articles if a.outlet}))
-        return StoryInfo(story_id, len(articles), len(independent), outlets, dates[0] if dates else None,
-                         dates[-1] if dates else None, self._central_title(independent or articles),
-                         tuple(a.id for a in articles))
+        return StoryInfo(story_id, len(articles), len(groups) if groups else len(independent), outlets,
+                         dates[0] if dates else None, dates[-1] if dates else None,
+                         self._central_title(independent or articles), tuple(a.id for a in articles),
+                         traced=groups is not None)
 
     def _central_title(self, articles: list[Article]) -> str | None:
         titled = [a for a in articles if a.title]
@@ -457,6 +462,25 @@ class Corpus:
         report = compare_articles(self.store.articles(ids), self.settings, embedder=self._get_embedder())
         self.store.put_comparison(story_id, mhash, versions, to_dict(report))
         return report
+
+    def provenance(self, story_id: str):
+        """Who copied whom among all of a story's members (near-copies too: they are reuse).
+
+        Its grouping into independent sources is stored, so `stories` and `show` count a wire
+        story and its rewrites once from then on, without tracing again."""
+        from .provenance import trace_provenance
+
+        story_id = self.store.resolve_story(story_id)
+        ids = self.store.members(story_id)
+        result = trace_provenance(self.store.articles(ids), self.settings, embedder=self._get_embedder())
+        self.store.put_source_groups(story_id, members_hash(ids), self._provenance_versions(),
+                                     [list(group) for group in result.groups])
+        return result
+
+    def _provenance_versions(self) -> dict:
+        from . import provenance
+
+        return {"provenance": provenance.STAGE_VERSION, "embedder": self.settings.values.get("embedder", {})}
 
     def is_cached(self, story_id: str) -> bool:
         story_id = self.store.resolve_story(story_id)

@@ -400,6 +400,18 @@ class Store:
                        (story_id, mhash, _versions_hash(versions), json.dumps(versions, sort_keys=True),
                         json.dumps(report, ensure_ascii=False), now()))
 
+    def source_groups(self, story_id: str, mhash: str, versions: dict) -> list[list[str]] | None:
+        row = self.db.execute(
+            "SELECT groups_json FROM source_groups WHERE story_id = ? AND members_hash = ? AND versions_hash = ?",
+            (story_id, mhash, _versions_hash(versions))).fetchone()
+        return json.loads(row[0]) if row else None
+
+    def put_source_groups(self, story_id: str, mhash: str, versions: dict, groups: list[list[str]]) -> None:
+        with self.transaction() as db:
+            db.execute("INSERT OR REPLACE INTO source_groups (story_id, members_hash, versions_hash, groups_json,"
+                       " created_at) VALUES (?, ?, ?, ?, ?)",
+                       (story_id, mhash, _versions_hash(versions), json.dumps(groups), now()))
+
     def comparison_count(self) -> int:
         return self.db.execute("SELECT count(*) FROM comparisons").fetchone()[0]
 

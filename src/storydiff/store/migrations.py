@@ -114,6 +114,20 @@ def m005_article_source_index(db: sqlite3.Connection) -> None:
     db.execute("CREATE INDEX articles_source ON articles(source)")
 
 
+@migration
+def m006_source_groups(db: sqlite3.Connection) -> None:
+    # provenance's grouping of a story's members into independent sources (a wire story and its
+    # rewrites are one group), kept so the story list can count sources without tracing again
+    db.execute("""
+        CREATE TABLE source_groups (
+            story_id TEXT PRIMARY KEY,
+            members_hash TEXT NOT NULL,     -- sha256 of the sorted member ids traced
+            versions_hash TEXT NOT NULL,    -- provenance stage and the settings it read
+            groups_json TEXT NOT NULL,      -- [[article id, ...], ...]
+            created_at TEXT NOT NULL
+        )""")
+
+
 def now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 

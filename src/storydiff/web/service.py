@@ -148,6 +148,7 @@ def story_summary(corpus, info, articles: list[Article] | None = None) -> dict:
         "title": info.title or next((a.title for a in articles if a.title), None),
         "size": info.size,
         "independent": info.independent,
+        "independent_traced": info.traced,  # False: not traced yet, so an upper bound (near-copies only)
         "outlets": list(info.outlets),
         "coverage": [{"outlet": o, "articles": n} for o, n in sorted(coverage.items(), key=lambda kv: (-kv[1], kv[0]))],
         "first": info.first,
@@ -218,13 +219,10 @@ def story_provenance(corpus, story_id: str) -> tuple[dict, dict]:
     """Who copied whom inside a story: the provenance JSON form (pairs, passages, graph)."""
     import json
 
-    from ..provenance import trace_provenance
     from ..report.extras import render_provenance
 
-    info = corpus.story(story_id)
-    articles = corpus.store.articles(list(info.article_ids))
-    prov = trace_provenance(articles, corpus.settings)
-    return story_summary(corpus, info), json.loads(render_provenance(prov, "json"))
+    prov = corpus.provenance(story_id)
+    return story_summary(corpus, corpus.story(story_id)), json.loads(render_provenance(prov, "json"))
 
 
 def story_timeline(corpus, story_id: str, term: str | None) -> tuple[dict, list]:
