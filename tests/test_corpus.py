@@ -71,6 +71,21 @@ def test_add_is_idempotent_and_marks_near_copies(tmp_path, folder, stories_modul
         assert sorted(members) == sorted(a.id for a in corpus.store.articles())
 
 
+def test_a_new_process_finds_copies_from_stored_signatures_or_from_texts_stored_without_them(tmp_path, folder):
+    with Corpus(tmp_path / "c.db") as corpus:
+        corpus.add([str(folder / "aljazeera.json")])
+        (params, n), = corpus.store.db.execute("SELECT params, count(*) FROM minhashes GROUP BY params")
+        assert n == 1 and "num_perm=128" in params
+    copy = _write(tmp_path, "copy.json", "Shared by a reader: " + ALJAZEERA, outlet="Blog")
+    with Corpus(tmp_path / "c.db") as corpus:  # restores the index from the stored signature
+        assert len(corpus.add([copy]).near_copies) == 1
+    with Corpus(tmp_path / "c.db") as corpus:  # as a corpus written before signatures were stored
+        with corpus.store.transaction() as db:
+            db.execute("DELETE FROM minhashes")
+        other = _write(tmp_path, "other.json", "Reposted: " + ALJAZEERA, outlet="Forum")
+        assert len(corpus.add([other]).near_copies) == 1
+
+
 def test_stories_list_sizes_sources_and_central_title(tmp_path, folder, stories_module):
     with Corpus(tmp_path / "c.db") as corpus:
         corpus.add([str(folder)])

@@ -66,3 +66,16 @@ def test_bad_settings_are_refused_up_front():
     settings = load_settings().with_overrides({"stories": {"duplicate_threshold": 1.5}})
     with pytest.raises(SettingsError, match="duplicate_threshold"):
         DuplicateFinder(settings)
+
+
+def test_a_finder_rebuilt_from_stored_signatures_finds_the_same_copies(original):
+    fed = DuplicateFinder(load_settings())
+    stored = {"orig": fed.signature(original)}
+    assert stored["orig"].shape == (128,)
+    rebuilt = DuplicateFinder(load_settings())
+    assert rebuilt.add("orig", signature=stored["orig"]) is None
+    assert rebuilt.add("copy", repost(original)) == "orig"
+    rewrite = (EXAMPLE / "rewrite.txt").read_text(encoding="utf-8")
+    assert rebuilt.add("rewrite", signature=fed.signature(rewrite)) is None
+    with pytest.raises(ValueError, match="text or its signature"):
+        rebuilt.add("nothing")

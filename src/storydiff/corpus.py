@@ -247,6 +247,8 @@ class Corpus:
             return
         signals = stories.signals_for(fresh, self.settings, embedder=self._story_embedder())
         by_id = {s.article_id: s for s in signals}
+        self._ensure_indexes()
+        signatures = {a.id: self._dupes.signature(a.text) for a in fresh}  # outside the write lock
         with self.store.transaction():
             self._catch_up()
             new = self.store.insert_articles(fresh)
@@ -258,13 +260,14 @@ class Corpus:
                 return
             copies = {}
             for a in new:
-                original = self._dupes.add(a.id, a.text)
+                original = self._dupes.add(a.id, signature=signatures[a.id])
                 if original is not None and original != a.id:
                     copies[a.id] = original
             new_signals = [by_id[a.id] for a in new]
             story_ids = self._clusterer.add_many(new_signals)
             assignments = {s.article_id: sid for s, sid in zip(new_signals, story_ids)}
             self.store.put_signals(new_signals, model=self._model_name())
+            self.store.put_minhashes({a.id: signatures[a.id] for a in new}, self._dupes.params)
             self.store.assign(assignments)
             if copies:
                 self.store.mark_copies(copies, method="minhash-lsh")
@@ -293,18 +296,22 @@ class Corpus:
 
         return f"{self._story_embedder().name}+{stories.STAGE_VERSION}"
 
-    def _catch_up(self) -> None:
-        """Feed the clusterer and duplicate finder every article stored since they last looked."""
+    def _ensure_indexes(self) -> None:
+        """A clusterer and duplicate finder (empty until `_catch_up` feeds them the store)."""
         from . import stories
 
         if self._clusterer is None:
             self._clusterer = stories.StoryClusterer(self.settings)
             self._dupes = _duplicate_finder(stories, self.settings)
             self._seen_seq = 0
+
+    def _catch_up(self) -> None:
+        """Feed the clusterer and duplicate finder every article stored since they last looked."""
+        self._ensure_indexes()
         if self.store.max_seq() <= self._seen_seq:
             return
-        for article_id, text, _ in self.store.texts_after(self._seen_seq):
-            self._dupes.add(article_id, text)
+        for article_id, signature, text in self.store.minhashes_after(self._seen_seq, self._dupes.params):
+            self._dupes.add(article_id, text, signature=signature)
         members = self.store.memberships()
         restored = [(_as_signals(s), members[s.article_id])
                     for s in self.store.signals_after(self._seen_seq) if s.article_id in members]

@@ -22,6 +22,11 @@ trimmed at the end.
 
 A copy points at the first article it matched, followed to its root, so
 chains of reposts all name one original.
+
+A signature (`signature(text)`, `num_perm` unsigned integers) can be stored
+and handed back to `add`, so a process that resumes a large corpus rebuilds
+the index without reading and hashing every text again; `params` names what
+a stored signature was made with.
 """
 
 from __future__ import annotations
@@ -34,6 +39,7 @@ from .settings import Settings, load_settings
 STAGE_VERSION = "storydiff.duplicates.v1"
 
 _WORD = re.compile(r"\w+", re.UNICODE)
+_SCHEME = "affine32"  # datasketch's hashing scheme; named, so stored signatures stay comparable
 
 
 def shingles(text: str, size: int) -> set[bytes]:
@@ -55,6 +61,8 @@ class DuplicateFinder:
         self.num_perm = _positive_int(settings, "duplicate_num_perm")
         self.shingle_words = _positive_int(settings, "duplicate_shingle_words")
         self._lsh = MinHashLSH(threshold=self.threshold, num_perm=self.num_perm)
+        self.params = f"minhash {_SCHEME} sha1-32 seed=1 num_perm={self.num_perm} shingle_words={self.shingle_words}"
+        self._permutations = None  # made once: drawing them for every text was half its cost
         self._hashes: dict = {}
         self._original: dict[str, str | None] = {}
         self._arrival: dict[str, int] = {}
@@ -65,21 +73,32 @@ class DuplicateFinder:
     def __contains__(self, article_id: str) -> bool:
         return article_id in self._original
 
-    def minhash(self, text: str):
+    def minhash(self, text: str | None = None, signature=None):
+        """The MinHash of `text`, or one holding a stored `signature`."""
         from datasketch import MinHash
 
-        m = MinHash(num_perm=self.num_perm, seed=1)
-        m.update_batch(list(shingles(text, self.shingle_words)))
+        m = MinHash(num_perm=self.num_perm, seed=1, hashvalues=signature, permutations=self._permutations,
+                    scheme=_SCHEME)
+        self._permutations = m.permutations
+        if signature is None:
+            m.update_batch(list(shingles(text or "", self.shingle_words)))
         return m
 
-    def add(self, article_id: str, text: str) -> str | None:
-        """Index the article; return the id of the earlier article it copies, else None.
+    def signature(self, text: str):
+        """The text's MinHash values (numpy uint64), to store and hand back to `add`."""
+        return self.minhash(text).hashvalues
+
+    def add(self, article_id: str, text: str | None = None, *, signature=None) -> str | None:
+        """Index the article (its text, or its stored `signature`); return the id of the earlier
+        article it copies, else None.
 
         Adding an id a second time changes nothing and returns the first answer.
         """
         if article_id in self._original:
             return self._original[article_id]
-        signature = self.minhash(text)
+        if text is None and signature is None:
+            raise ValueError("DuplicateFinder.add needs the article's text or its signature")
+        signature = self.minhash(text, signature)
         matches = [
             other
             for other in self._lsh.query(signature)

@@ -244,8 +244,20 @@ class Store:
     def max_seq(self) -> int:
         return self.db.execute("SELECT coalesce(max(seq), 0) FROM articles").fetchone()[0]
 
-    def texts_after(self, seq: int) -> list[tuple[str, str, int]]:
-        return self.db.execute("SELECT id, text, seq FROM articles WHERE seq > ? ORDER BY seq", (seq,)).fetchall()
+    def put_minhashes(self, signatures: dict[str, np.ndarray], params: str) -> None:
+        with self.transaction() as db:
+            db.executemany("INSERT OR REPLACE INTO minhashes (article_id, params, hashvalues) VALUES (?, ?, ?)",
+                           [(a, params, np.asarray(v, dtype="<u4").tobytes()) for a, v in signatures.items()])
+
+    def minhashes_after(self, seq: int, params: str) -> list[tuple[str, np.ndarray | None, str | None]]:
+        """(id, stored signature, None) for articles after `seq` with a signature made with `params`,
+        else (id, None, text); in arrival order."""
+        rows = self.db.execute(
+            "SELECT a.id, m.hashvalues, CASE WHEN m.hashvalues IS NULL THEN a.text END FROM articles a"
+            " LEFT JOIN minhashes m ON m.article_id = a.id AND m.params = ? WHERE a.seq > ? ORDER BY a.seq",
+            (params, seq))
+        return [(a, None if blob is None else np.frombuffer(blob, dtype="<u4").astype(np.uint32), text)
+                for a, blob, text in rows]
 
     # --- story signals ------------------------------------------------------------------
 

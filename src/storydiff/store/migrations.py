@@ -128,6 +128,18 @@ def m006_source_groups(db: sqlite3.Connection) -> None:
         )""")
 
 
+@migration
+def m007_minhash_signatures(db: sqlite3.Connection) -> None:
+    # each article's MinHash, so a process resuming the corpus rebuilds the near-copy index without
+    # hashing every stored text again (articles stored before this are hashed from their text)
+    db.execute("""
+        CREATE TABLE minhashes (
+            article_id TEXT PRIMARY KEY REFERENCES articles(id),
+            params TEXT NOT NULL,           -- DuplicateFinder.params: scheme, permutations, shingle size
+            hashvalues BLOB NOT NULL        -- num_perm unsigned 32-bit integers, little-endian
+        )""")
+
+
 def now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
