@@ -63,3 +63,24 @@ def test_int8_story_embedder_stays_close_to_fp32_and_ignores_batch_company(onnx_
     # activations are quantised per input tensor: a text's vector must not depend on its batch
     alone = np.stack([int8.encode([s])[0] for s in SENTENCES])
     assert np.array_equal(alone, vectors)
+
+
+def test_length_batches_keep_padding_small():
+    from storydiff.backends.onnx_embedder import length_batches
+
+    lengths = [12, 80, 13, 9, 40, 41, 10, 11, 300, 12]  # token counts of a compare: short frames, long quotes
+    batches = length_batches(lengths, max_size=3)
+    assert sorted(i for b in batches for i in b) == list(range(len(lengths)))
+    assert all(len(b) <= 3 for b in batches)
+    for b in batches:
+        assert max(lengths[i] for i in b) <= 1.25 * min(lengths[i] for i in b)
+    padded = sum(max(lengths[i] for i in b) * len(b) for b in batches)
+    assert padded <= 1.25 * sum(lengths)
+    assert length_batches([], 32) == []
+
+
+def test_a_vector_does_not_depend_on_its_batch(onnx_vectors):
+    embedder = get_embedder(load_settings())
+    alone = np.stack([embedder.encode([s])[0] for s in SENTENCES])
+    assert np.allclose(alone, onnx_vectors, atol=1e-5)
+    assert embedder.encode([]).shape == (0, 384)
