@@ -58,7 +58,7 @@ def _embed_claims(embedder: Embedder, per_article: list[list[Claim]]):
 def analyse_articles(articles: list[Article], settings: Settings | None = None, embedder: Embedder | None = None):
     """Claims of each article, their vectors, and the figure vectors: what every later stage reads."""
     embedder = embedder or get_embedder(settings or load_settings())
-    per_article = [claims_stage.extract_claims(a) for a in articles]
+    per_article = claims_stage.extract_claims_many(articles)
     claim_vecs, figure_vecs = _embed_claims(embedder, per_article)
     return per_article, claim_vecs, figure_vecs
 

@@ -37,19 +37,32 @@ def _is_claim(sentence: Sentence, span) -> bool:
 
 
 def extract_claims(article: Article, nlp=None) -> list[Claim]:
-    nlp = nlp or load_nlp()
-    paras = paragraphs(article.text)
-    docs = list(nlp.pipe([text for _, text in paras]))
-    docs_with_offsets = list(zip([offset for offset, _ in paras], docs))
-    sentences = split_sentences(docs_with_offsets)
+    return extract_claims_many([article], nlp)[0]
 
+
+def extract_claims_many(articles: list[Article], nlp=None) -> list[list[Claim]]:
+    """Claims of each article, with every distinct paragraph parsed once, in one spaCy batch.
+
+    Reports of one event share paragraphs (wire copies, rewrites that keep a
+    paragraph); a parse depends only on the paragraph's text.
+    """
+    nlp = nlp or load_nlp()
+    paras = [paragraphs(article.text) for article in articles]
+    distinct = list(dict.fromkeys(text for article_paras in paras for _, text in article_paras))
+    docs = dict(zip(distinct, nlp.pipe(distinct)))
+    return [_article_claims(article, [(offset, docs[text]) for offset, text in article_paras])
+            for article, article_paras in zip(articles, paras)]
+
+
+def _article_claims(article: Article, docs_with_offsets) -> list[Claim]:
+    sentences = split_sentences(docs_with_offsets)
     quotes = [q for offset, doc in docs_with_offsets for q in quotes_from_doc(doc, offset)]
     claims: list[Claim] = []
     seen_texts: set[str] = set()
     para_index = 0
     for sentence in sentences:
         # Find the paragraph doc holding this sentence.
-        while para_index + 1 < len(paras) and paras[para_index + 1][0] <= sentence.start:
+        while para_index + 1 < len(docs_with_offsets) and docs_with_offsets[para_index + 1][0] <= sentence.start:
             para_index += 1
         offset, doc = docs_with_offsets[para_index]
         span = doc.char_span(sentence.start - offset, sentence.end - offset, alignment_mode="expand")
