@@ -36,9 +36,14 @@ browser:
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
 
-# Scale-out: per-stage costs, Ray at 1 and 2 workers, clustering at 10k-200k articles (docs/scale.md).
-bench-scale: $(STAMP)
+# Scale-out: per-stage costs, Ray at 1 and 2 workers, clustering at 10k-200k articles (docs/scale.md),
+# then `add` into one growing corpus (docs/benchmarks.md).
+bench-scale: $(STAMP) bench-growth
 	$(BIN)/python benchmarks/scale.py
+
+# `add` time at 10k and 30k articles (about 15 minutes); GROWTH_SIZES=10000,30000,100000 adds 100k (about 45).
+bench-growth: $(STAMP)
+	$(BIN)/python benchmarks/growth.py
 
 # Trains the default judge's small learned model on ../shared/data (training files only).
 train-judge: $(STAMP)

@@ -8,8 +8,13 @@ Measures, on this machine:
   3. the embedder alone on the same sentences, sentences/s: the ceiling, and
      the torch (sentence-transformers) path as the baseline the ONNX path
      replaced.
+  4. `Corpus.add` of 199 real ECB+ articles into an empty corpus (read, story
+     signals, near-copies, clustering, SQLite), with the shipped story
+     embedder and with the one it replaced, each with its leads/s.
 Pairs: the founding example, and two ~1,000-word real articles of one ECB+
 event from ../shared/data (skipped with a note when that folder is absent).
+
+    python benchmarks/run.py [--only compare|add]
 """
 
 from __future__ import annotations
@@ -64,6 +69,12 @@ def cold_seconds(paths: list[str]) -> float:
 
 
 def main():
+    import argparse
+
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--only", choices=["compare", "add"], help="run one of the two parts")
+    only = parser.parse_args().only
+
     import storydiff
     from storydiff.backends.embedder import get_embedder
     from storydiff.nlp.claims import extract_claims
@@ -71,11 +82,12 @@ def main():
 
     settings = load_settings()
     onnx = get_embedder(settings)
-    torch_embedder = get_embedder(settings.with_overrides({"embedder": {"backend": "minilm-torch"}}))
+    torch_embedder = (get_embedder(settings.with_overrides({"embedder": {"backend": "minilm-torch"}}))
+                      if only != "add" else None)
     rows = []
     tmp = ROOT / "benchmarks" / ".pair"
     tmp.mkdir(exist_ok=True)
-    for name, articles in load_pairs().items():
+    for name, articles in (load_pairs().items() if only != "add" else []):
         words = sum(len(a.text.split()) for a in articles)
         sentences = [c.text for a in articles for c in extract_claims(a)]
         warm = median_time(lambda: storydiff.compare_articles(articles, settings))
@@ -90,10 +102,22 @@ def main():
         cold = cold_seconds(paths)
         rows.append((name, words, len(sentences), cold, warm, claims_only, embed_onnx, embed_torch))
 
-    add_rate = corpus_add_rate(settings) if ECB.exists() else None
+    add_rate = corpus_add_rate(settings) if ECB.exists() and only != "compare" else None
 
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
           f"{platform.platform()}")
+    if rows:
+        print_compare(rows)
+    if add_rate:
+        print("\n| corpus add + clustering (ECB+ dev, first 199) | seconds | articles/s | CPU ms/article "
+              "| story embedder leads/s | embedder sentences/s (same run) |")
+        print("|---|---|---|---|---|---|")
+        for name, n, seconds, cpu, lead_rate, sentence_rate in add_rate:
+            print(f"| {name} | {seconds:.1f} | {n / seconds:.1f} | {1000 * cpu / n:.1f} | {lead_rate:.0f} "
+                  f"| {sentence_rate:.0f} |")
+
+
+def print_compare(rows):
     print(f"median of {RUNS} runs (cold: median of 3 fresh processes)\n")
     print("| pair | words | sentences | cold s | warm s | of which claims s | embed ONNX s (sent/s) "
           "| embed torch s (sent/s) | ONNX speed-up | warm ÷ embed |")
@@ -101,22 +125,24 @@ def main():
     for name, words, n, cold, warm, claims, onnx_s, torch_s in rows:
         print(f"| {name} | {words} | {n} | {cold:.2f} | {warm:.3f} | {claims:.3f} | {onnx_s:.3f} ({n / onnx_s:.0f}) "
               f"| {torch_s:.3f} ({n / torch_s:.0f}) | {torch_s / onnx_s:.2f}× | {warm / onnx_s:.2f}× |")
-    if add_rate:
-        n, seconds, sentence_rate = add_rate
-        print("\n| corpus add + clustering | articles | seconds | articles/s | embedder sentences/s (same run) |")
-        print("|---|---|---|---|---|")
-        print(f"| ECB+ dev, first {n} | {n} | {seconds:.1f} | {n / seconds:.1f} | {sentence_rate:.0f} |")
+
+
+# The shipped story settings, and the document embedder they replaced (fp32 MiniLM over 600 characters).
+ADD_CONFIGS = {"shipped: int8 MiniLM, 300 characters": {},
+               "baseline: fp32 MiniLM, 600 characters": {"embedder": "", "lead_chars": 600}}
 
 
 def corpus_add_rate(settings, n: int = 200):
-    """`Corpus.add` of n real ECB+ articles into a new store: read, embed, near-copies, stories."""
+    """`Corpus.add` of n real ECB+ articles into a new store (read, embed, near-copies, stories), per config."""
     import tempfile
 
     from storydiff.backends.embedder import get_embedder
     from storydiff.corpus import Corpus
     from storydiff.ingest import make_article
     from storydiff.nlp.claims import extract_claims
+    from storydiff.stories import StoryParams, lead_text, story_embedder
 
+    results = []
     with tempfile.TemporaryDirectory() as tmp:
         rows = [json.loads(line) for _, line in zip(range(n), ECB.open(encoding="utf-8"))]
         folder = Path(tmp) / "in"
@@ -126,13 +152,19 @@ def corpus_add_rate(settings, n: int = 200):
         sentences = [c.text for row in rows[:10] for c in extract_claims(make_article(row["text"], "bench"))]
         embedder = get_embedder(settings)
         sentence_rate = len(sentences) / median_time(lambda: embedder.encode(sentences), runs=3)
-        with Corpus(Path(tmp) / "bench.db", settings) as corpus:
-            corpus.add([str(folder / "0000.json")])  # load the models outside the timing
-            start = time.perf_counter()
-            corpus.add([str(folder)])
-            seconds = time.perf_counter() - start
-    return n - 1, seconds, sentence_rate
-
+        for name, overrides in ADD_CONFIGS.items():
+            config = settings.with_overrides({"stories": overrides})
+            leads = [lead_text(make_article(r["text"], "bench"), StoryParams.from_settings(config).lead_chars)
+                     for r in rows[:50]]
+            lead_embedder = story_embedder(config)
+            lead_rate = len(leads) / median_time(lambda: lead_embedder.encode(leads), runs=3)
+            with Corpus(Path(tmp) / f"bench-{len(results)}.db", config) as corpus:
+                corpus.add([str(folder / "0000.json")])  # load the models outside the timing
+                start, cpu = time.perf_counter(), time.process_time()
+                corpus.add([str(folder)])
+                seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
+            results.append((name, n - 1, seconds, cpu, lead_rate, sentence_rate))
+    return results
 
 if __name__ == "__main__":
     main()
