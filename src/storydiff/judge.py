@@ -64,15 +64,10 @@ class PhraseVectors:
 
 @dataclass
 class FigureVectors:
-    """Embeddings of each figure's surrounding words and of its predicate + thing, by (claim id, index).
-
-    `events` embeds the events that order relations name, only for the claim
-    pairs that need them; without it (None) order is not judged.
-    """
+    """Embeddings of each figure's surrounding words and of its predicate + thing, by (claim id, index)."""
 
     context: dict[tuple[str, int], np.ndarray]
     frame: dict[tuple[str, int], np.ndarray]
-    events: PhraseVectors | None = None
 
     def similarity(self, a: Claim, ia: int, b: Claim, ib: int) -> tuple[float, float]:
         context = float(self.context[(a.id, ia)] @ self.context[(b.id, ib)])
@@ -96,6 +91,8 @@ class PairContext:
     figure_vecs: FigureVectors
     settings: Settings
     pair_judge: object | None = None  # a backends.judges.PairJudge ([judge] backend nli|llm), else rules
+    # Embeds the events that order relations name, for the claim pairs that need them; None: order is not judged.
+    phrases: PhraseVectors | None = None
 
 
 def evidence(claim: Claim, highlights=()) -> Evidence:
@@ -392,7 +389,7 @@ def _short(phrase: str, words: int = 8) -> str:
 
 def judge_order(ctx: PairContext, used_pairs: set) -> list[Verdict]:
     """Aligned claims that put the same two events in opposite order conflict (kind time)."""
-    phrases = ctx.figure_vecs.events
+    phrases = ctx.phrases
     if phrases is None:
         return []
     # The same sentence in both (a wire copy) cannot disagree with itself.

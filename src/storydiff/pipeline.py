@@ -52,7 +52,7 @@ def _embed_claims(embedder: Embedder, per_article: list[list[Claim]]):
     vecs: dict[str, dict] = {"claim": {}, "context": {}, "frame": {}}
     for (kind, key), text in zip(keys, texts):
         vecs[kind][key] = vectors[row[text]]
-    return vecs["claim"], judge.FigureVectors(vecs["context"], vecs["frame"], judge.PhraseVectors(embedder))
+    return vecs["claim"], judge.FigureVectors(vecs["context"], vecs["frame"])
 
 
 def analyse_articles(articles: list[Article], settings: Settings | None = None, embedder: Embedder | None = None):
@@ -85,6 +85,7 @@ def compare_articles(articles: list[Article], settings: Settings | None = None,
     pair_judge = get_pair_judge(settings)  # None: the offline rules decide statements too
     if pair_judge is not None:
         versions["judge"] = f"{judge.STAGE_VERSION}+{pair_judge.name}"
+    phrases = judge.PhraseVectors(embedder)  # shared by the pairs: an event is embedded once
     verdicts = []
     used: set[str] = set()
     best = [np.zeros(len(c)) for c in per_article]
@@ -95,7 +96,7 @@ def compare_articles(articles: list[Article], settings: Settings | None = None,
             best[i] = np.maximum(best[i], matrix.score.max(axis=1))
             best[j] = np.maximum(best[j], matrix.score.max(axis=0))
         ctx = judge.PairContext(articles[i], articles[j], per_article[i], per_article[j], matrix,
-                                figure_vecs, settings, pair_judge)
+                                figure_vecs, settings, pair_judge, phrases)
         verdicts += judge.judge_pair(ctx, used)
     for article, claims, scores in zip(articles, per_article, best):
         verdicts += judge.judge_unique(article, claims, scores, used, settings)
