@@ -73,6 +73,32 @@ def test_an_article_far_outside_the_time_window_starts_its_own_story():
     assert clusterer.add(_signal("d", [1, 0.02, 0], {"qeshm"}, {"count:10"}, None)) in ("s-a", "s-c")
 
 
+def test_entity_agreement_is_the_idf_weighted_cosine_to_the_story_profile():
+    import math
+    from collections import Counter
+
+    clusterer = StoryClusterer(load_settings())
+    members = [{"reid", "malibu", "people"}, {"reid", "promises"}, {"reid", "malibu"}]
+    for i, entities in enumerate(members):
+        clusterer.restore([(_signal(f"m{i}", [1, 0, 0], entities), "s-reid")])
+    clusterer.restore([(_signal("other", [0, 1, 0], {"lohan", "people"}), "s-lohan")])
+    article = frozenset({"reid", "people", "rehab"})
+    # the definition, written out: weights log((n+1)/(df+1)) + 1 with n = articles + 1
+    df = Counter(k for e in members + [{"lohan", "people"}] for k in e)
+    n = 5
+
+    def idf(k):
+        return math.log((n + 1) / (df[k] + 1)) + 1
+
+    profile = Counter(k for e in members for k in e)
+    dot = sum(idf(k) ** 2 * profile[k] / 3 for k in article)
+    expected = dot / (math.sqrt(sum(idf(k) ** 2 for k in article))
+                      * math.sqrt(sum((idf(k) * c / 3) ** 2 for k, c in profile.items())))
+    story = clusterer._stories["s-reid"]
+    assert clusterer._profile_cosine(article, story, "entities", clusterer._entity_df) == pytest.approx(expected)
+    assert clusterer._profile_cosine(frozenset(), story, "entities", clusterer._entity_df) is None
+
+
 def test_adding_an_article_twice_returns_its_story_and_stores_it_once():
     clusterer = StoryClusterer(load_settings())
     clusterer.add(_signal("a", [1, 0, 0]))
