@@ -109,8 +109,6 @@ class AnalysisCache:
             return self.memory[article.id]
         path = self.directory / f"{article.id}.pkl" if self.directory else None
         analysis = _read_cached(path) if path and path.exists() else None
-        if analysis is not None and analysis.figure_vecs.events is not None:
-            analysis.figure_vecs.events.embedder = self.embedder  # pickling dropped it
         if analysis is None:
             analysis = analyse(article, self.embedder)
             if path:

@@ -58,9 +58,6 @@ class PhraseVectors:
     def similarity(self, a: str, b: str) -> float:
         return float(self.vectors[a] @ self.vectors[b])
 
-    def __getstate__(self):  # analyses are cached with pickle; a model session is not picklable
-        return {"embedder": None, "vectors": self.vectors}
-
 
 @dataclass
 class FigureVectors:
