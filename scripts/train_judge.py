@@ -55,7 +55,7 @@ def compute_features(examples, cache_dir: Path):
     from storydiff.nlp import claims
 
     # Features depend on every stage that makes them: a new claims or judge version must not reuse old rows.
-    versions = [FEATURES_VERSION, claims.STAGE_VERSION, align.STAGE_VERSION, judge.STAGE_VERSION]
+    versions = [FEATURES_VERSION, claims.STAGE_VERSION, align.STAGE_VERSION, judge.STAGE_VERSION, "order-judged"]
     stamp = hashlib.sha256(f"{'|'.join(versions)}|{','.join(FEATURE_NAMES)}".encode()).hexdigest()[:8]
     feature_file = cache_dir / f"features-{stamp}.jsonl"
     known = {}
@@ -69,7 +69,8 @@ def compute_features(examples, cache_dir: Path):
         for n, ex in enumerate(examples, 1):
             key = hashlib.sha256(f"{ex.source}\x00{ex.derived}".encode()).hexdigest()[:20]
             if key not in known:
-                result = judge_derived(cache.get(ex.source, "source"), cache.get(ex.derived, "derived"), settings)
+                result = judge_derived(cache.get(ex.source, "source"), cache.get(ex.derived, "derived"), settings,
+                                       embedder)
                 by_claim = claim_verdicts(result)
                 known[key] = doc_features(result, list(range(len(result.derived.claims))), by_claim)
                 out.write(json.dumps({"key": key, "features": known[key]}) + "\n")

@@ -196,3 +196,15 @@ def test_pair_judge_all_entailed_is_consistent(monkeypatch):
     settings = storydiff.load_settings().with_overrides({"judge": {"backend": "nli"}})
     report = check(SOURCE, COPY, settings)
     assert report.consistent and report.probability == pytest.approx(0.8)
+
+
+def test_check_reads_the_order_of_events_as_compare_does():
+    # Sentences of ecb-18_9ecbplus (a real report, quoted in tests/test_order.py); the derived text turns
+    # the order of the chase and the arrest round.
+    source = ("Police officers chased Mr. LaCalamita for about 30 miles at speeds of up to 120 miles an hour on "
+              "Interstate 75 before apprehending him near Bay City.")
+    report = check(source, source.replace(" before ", " after "))
+    [claim] = report.claims
+    assert claim.label == "contradicted"
+    assert claim.verdict is not None and "left_order" in claim.verdict.detail
+    assert check(source, source).claims[0].label == "supported"

@@ -120,13 +120,17 @@ class PairResult:
         return float(self.matrix.score[:, j].max()) if self.source.claims else 0.0
 
 
-def judge_derived(source: Analysis, derived: Analysis, settings: Settings) -> PairResult:
-    """compare's verdicts between two analysed articles: judge_pair, then what only the derived text says."""
+def judge_derived(source: Analysis, derived: Analysis, settings: Settings,
+                  embedder: Embedder | None = None) -> PairResult:
+    """compare's verdicts between two analysed articles: judge_pair, then what only the derived text says.
+
+    With an embedder, the order of events is judged too, as in compare (it embeds the events named)."""
     matrix = align.score_claims(source.claims, derived.claims, source.matrix(), derived.matrix(), settings)
     figure_vecs = judge.FigureVectors({**source.figure_vecs.context, **derived.figure_vecs.context},
                                       {**source.figure_vecs.frame, **derived.figure_vecs.frame})
+    phrases = judge.PhraseVectors(embedder) if embedder is not None else None
     ctx = judge.PairContext(source.article, derived.article, source.claims, derived.claims, matrix,
-                            figure_vecs, settings)
+                            figure_vecs, settings, phrases=phrases)
     used: set[str] = set()
     verdicts = judge.judge_pair(ctx, used)
     best = matrix.score.max(axis=0) if matrix.score.size else np.zeros(len(derived.claims))
@@ -233,7 +237,7 @@ def check_analysed(source: Analysis, derived: Analysis, settings: Settings, *, e
     from .backends.judges import get_pair_judge
     from .judge_features import doc_features, load_judge_model
 
-    result = judge_derived(source, derived, settings)
+    result = judge_derived(source, derived, settings, embedder)
     model = model or load_judge_model()
     if use_pair_judge and pair_judge is None:
         pair_judge = get_pair_judge(settings)
