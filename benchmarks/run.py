@@ -11,8 +11,9 @@ Measures, on this machine:
   4. `Corpus.add` of 199 real ECB+ articles into an empty corpus (read, story
      signals, near-copies, clustering, SQLite), with the shipped story
      embedder and with the one it replaced, each with its leads/s.
-Pairs: the founding example, and two ~1,000-word real articles of one ECB+
-event from ../shared/data (skipped with a note when that folder is absent).
+Pairs: the founding example, and two pairs of ~1,000-word real articles of one
+ECB+ event from ../shared/data (skipped with a note when that folder is absent).
+benchmarks/ab.py times this checkout against an earlier revision.
 
     python benchmarks/run.py [--only compare|add]
 """
@@ -31,7 +32,12 @@ from pathlib import Path
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 ROOT = Path(__file__).resolve().parent.parent
 ECB = ROOT.parent / "shared" / "data" / "stories" / "ecbplus-dev.jsonl"
-ECB_PAIR = ("ecb-29_5ecbplus", "ecb-29_1ecbplus")  # 969 and 965 words, one event
+# Two real ~1,000-word reports of one event each: a wire story and its near-copy (46 of 51
+# paragraphs the same, as syndicated news often is), and two independently written reports.
+ECB_PAIRS = {
+    "ECB+ 2×1,000 words, near-copies": ("ecb-29_5ecbplus", "ecb-29_1ecbplus"),  # 969 and 965 words
+    "ECB+ 2×1,000 words, distinct": ("ecb-16_10ecbplus", "ecb-16_7ecbplus"),  # 1,087 and 978 words
+}
 RUNS = int(os.environ.get("BENCH_RUNS", "7"))
 
 
@@ -51,10 +57,12 @@ def load_pairs():
     pairs = {"gaza-talks example": [load(str(ROOT / "examples/gaza-talks" / f))[0]
                                     for f in ("aljazeera.txt", "rewrite.txt")]}
     if ECB.exists():
-        rows = {r["id"]: r for r in map(json.loads, ECB.open(encoding="utf-8")) if r["id"] in ECB_PAIR}
-        pairs["ECB+ 2×1,000 words"] = [make_article(rows[i]["text"], f"{ECB.name}#{i}") for i in ECB_PAIR]
+        wanted = {i for ids in ECB_PAIRS.values() for i in ids}
+        rows = {r["id"]: r for r in map(json.loads, ECB.open(encoding="utf-8")) if r["id"] in wanted}
+        for name, ids in ECB_PAIRS.items():
+            pairs[name] = [make_article(rows[i]["text"], f"{ECB.name}#{i}") for i in ids]
     else:
-        print(f"note: {ECB} not found; the 1,000-word pair is skipped", file=sys.stderr)
+        print(f"note: {ECB} not found; the 1,000-word pairs are skipped", file=sys.stderr)
     return pairs
 
 
