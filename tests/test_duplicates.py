@@ -79,3 +79,12 @@ def test_a_finder_rebuilt_from_stored_signatures_finds_the_same_copies(original)
     assert rebuilt.add("rewrite", signature=fed.signature(rewrite)) is None
     with pytest.raises(ValueError, match="text or its signature"):
         rebuilt.add("nothing")
+
+
+def test_restored_articles_keep_their_stored_originals(original):
+    finder = DuplicateFinder(load_settings())
+    finder.restore("orig", None, original)
+    finder.restore("copy", "orig", signature=finder.signature(repost(original)))
+    assert finder.original_of("copy") == "orig"
+    # a repost of the restored copy names the root, as in an uninterrupted run
+    assert finder.add("copy-of-copy", repost(original) + "\nMore reactions to follow.") == "orig"

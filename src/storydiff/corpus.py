@@ -310,8 +310,9 @@ class Corpus:
         self._ensure_indexes()
         if self.store.max_seq() <= self._seen_seq:
             return
+        copies = self.store.copies()
         for article_id, signature, text in self.store.minhashes_after(self._seen_seq, self._dupes.params):
-            self._dupes.add(article_id, text, signature=signature)
+            self._dupes.restore(article_id, copies.get(article_id), text, signature=signature)
         members = self.store.memberships()
         restored = [(_as_signals(s), members[s.article_id])
                     for s in self.store.signals_after(self._seen_seq) if s.article_id in members]

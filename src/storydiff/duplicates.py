@@ -109,11 +109,19 @@ class DuplicateFinder:
             # The oldest match, so a chain of reposts names one original.
             first = min(matches, key=self._arrival.__getitem__)
             original = self._original[first] or first
+        self._index(article_id, signature, original)
+        return original
+
+    def restore(self, article_id: str, original: str | None, text: str | None = None, *, signature=None) -> None:
+        """Index an article whose original was found before (and stored) without looking for it again."""
+        if article_id not in self._original:
+            self._index(article_id, self.minhash(text, signature), original)
+
+    def _index(self, article_id: str, signature, original: str | None) -> None:
         self._lsh.insert(article_id, signature)
         self._hashes[article_id] = signature
         self._original[article_id] = original
         self._arrival[article_id] = len(self._arrival)
-        return original
 
     def original_of(self, article_id: str) -> str | None:
         return self._original[article_id]
