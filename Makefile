@@ -41,7 +41,8 @@ bench: $(STAMP)
 bench-scale: $(STAMP) bench-growth
 	$(BIN)/python benchmarks/scale.py
 
-# `add` time at 10k and 30k articles (about 15 minutes); GROWTH_SIZES=10000,30000,100000 adds 100k (about 45).
+# `add` time at 10k and 30k articles (about 15 minutes); GROWTH_SIZES=10000,30000,100000 adds 100k
+# (about 35 minutes on an idle 2-core machine, an hour under load). docs/benchmarks.md has the figures.
 bench-growth: $(STAMP)
 	$(BIN)/python benchmarks/growth.py
 
