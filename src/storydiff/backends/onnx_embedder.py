@@ -63,7 +63,7 @@ def export_onnx(model_dir: Path, target: Path) -> Path:
     ids = torch.ones((1, 8), dtype=torch.long)
     names = ["input_ids", "attention_mask", "token_type_ids"]
     target.parent.mkdir(parents=True, exist_ok=True)
-    partial = target.with_suffix(".partial")
+    partial = target.with_name(f"{target.name}.{os.getpid()}.partial")  # two first runs at once each write their own
     with warnings.catch_warnings():  # tracer chatter about shapes that are dynamic axes anyway
         warnings.simplefilter("ignore")
         torch.onnx.export(
@@ -82,7 +82,7 @@ def quantize_onnx(source: Path, target: Path) -> Path:
 
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
-    partial = target.with_name(target.name + ".partial")
+    partial = target.with_name(f"{target.name}.{os.getpid()}.partial")
     root = logging.getLogger()
     handlers = list(root.handlers)
     logging.disable(logging.WARNING)  # its advice to pre-process the graph, logged on the root logger
