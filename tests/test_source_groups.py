@@ -54,9 +54,11 @@ def test_rewrites_count_once_after_tracing(tmp_path):
 
     assert "≤3" in _stories_table(db)  # not traced yet: an upper bound, and marked as one
 
+    traced = CliRunner().invoke(main, ["provenance", story.id[:8], "--db", str(db), "-f", "json"])
+    assert traced.exit_code == 0, traced.output
+    assert json.loads(traced.stdout)["independent_sources"] == 2
     with Corpus(db) as corpus:
         prov = corpus.provenance(story.id)
-        assert prov.independent_sources == 2
         grouped = next(g for g in prov.groups if len(g) == 2)
         outlets = {corpus.store.article(a).outlet for a in grouped}
         assert outlets == {"Al Jazeera", "Digest"}  # the excerpt joins its source; the rewrite stays apart

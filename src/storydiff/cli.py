@@ -647,7 +647,7 @@ def provenance(inputs, db_path, settings_path, fmt, width):
     from .report.extras import render_provenance
 
     try:
-        articles, settings, _ = _story_or_files(inputs, db_path, settings_path)
+        articles, settings, stored = _story_or_files(inputs, db_path, settings_path)
         if len(articles) < 2:
             _stderr().print("[red]Fewer than two articles; nothing to trace.[/]")
             sys.exit(1)
