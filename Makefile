@@ -35,6 +35,8 @@ browser:
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
+	# the consistency judge: claim pairs/s and seconds per SummEdits pair (docs/evaluation.md, Speed)
+	$(BIN)/python scripts/bench_judge.py --limit 20
 
 # Scale-out: per-stage costs, Ray at 1 and 2 workers, clustering at 10k-200k articles (docs/scale.md),
 # then `add` into one growing corpus (docs/benchmarks.md).
