@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -13,6 +14,16 @@ ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "gaza-talks"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 SHARED_DATA = ROOT.parent / "shared" / "data"
+
+
+def write_article(folder: Path, name: str, text: str, **meta) -> str:
+    """An input file for `add`: a JSON record with metadata when given, else plain text."""
+    path = folder / name
+    if meta:
+        path.write_text(json.dumps({"text": text, **meta}), encoding="utf-8")
+    else:
+        path.write_text(text, encoding="utf-8")
+    return str(path)
 
 
 @pytest.fixture(scope="session")

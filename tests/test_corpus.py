@@ -15,7 +15,7 @@ from storydiff.corpus import Corpus
 from storydiff.errors import StorydiffError
 from storydiff.store import StoreError
 
-from conftest import EXAMPLE, FIXTURES
+from conftest import EXAMPLE, FIXTURES, write_article
 
 ALJAZEERA = (EXAMPLE / "aljazeera.txt").read_text(encoding="utf-8")
 REWRITE = (EXAMPLE / "rewrite.txt").read_text(encoding="utf-8")
@@ -25,31 +25,22 @@ QUAKE = ("A magnitude 6.4 earthquake struck the island of Lombok on Sunday morni
          "were damaged and tourists trekking on Mount Rinjani were evacuated, officials told reporters.\n")
 
 
-def _write(folder, name, text, **meta):
-    path = folder / name
-    if meta:
-        path.write_text(json.dumps({"text": text, **meta}), encoding="utf-8")
-    else:
-        path.write_text(text, encoding="utf-8")
-    return str(path)
-
-
 @pytest.fixture
 def folder(tmp_path):
     d = tmp_path / "news"
     d.mkdir()
-    _write(d, "aljazeera.json", ALJAZEERA, title="Trump hosts Netanyahu as Gaza talks continue",
+    write_article(d, "aljazeera.json", ALJAZEERA, title="Trump hosts Netanyahu as Gaza talks continue",
            outlet="Al Jazeera", published="2025-07-08")
-    _write(d, "rewrite.json", REWRITE, title="Trump and Netanyahu meet again", outlet="Wire",
+    write_article(d, "rewrite.json", REWRITE, title="Trump and Netanyahu meet again", outlet="Wire",
            published="2025-07-09")
-    _write(d, "quake.json", QUAKE, title="Earthquake hits Lombok", outlet="Jakarta Daily", published="2023-08-05")
+    write_article(d, "quake.json", QUAKE, title="Earthquake hits Lombok", outlet="Jakarta Daily", published="2023-08-05")
     # a repost of the Al Jazeera piece: new first line, the rest copied
-    _write(d, "repost.json", "From our partners: " + ALJAZEERA, title="Trump and Netanyahu (repost)",
+    write_article(d, "repost.json", "From our partners: " + ALJAZEERA, title="Trump and Netanyahu (repost)",
            outlet="Aggregator", published="2025-07-08")
     hidden = d / ".cache"
     hidden.mkdir()
-    _write(hidden, "skip.txt", QUAKE + "Hidden copy that must not be read.")
-    _write(d, ".notes.txt", ALJAZEERA + "A hidden file.")
+    write_article(hidden, "skip.txt", QUAKE + "Hidden copy that must not be read.")
+    write_article(d, ".notes.txt", ALJAZEERA + "A hidden file.")
     return d
 
 
@@ -76,13 +67,13 @@ def test_a_new_process_finds_copies_from_stored_signatures_or_from_texts_stored_
         corpus.add([str(folder / "aljazeera.json")])
         (params, n), = corpus.store.db.execute("SELECT params, count(*) FROM minhashes GROUP BY params")
         assert n == 1 and "num_perm=128" in params
-    copy = _write(tmp_path, "copy.json", "Shared by a reader: " + ALJAZEERA, outlet="Blog")
+    copy = write_article(tmp_path, "copy.json", "Shared by a reader: " + ALJAZEERA, outlet="Blog")
     with Corpus(tmp_path / "c.db") as corpus:  # restores the index from the stored signature
         assert len(corpus.add([copy]).near_copies) == 1
     with Corpus(tmp_path / "c.db") as corpus:  # as a corpus written before signatures were stored
         with corpus.store.transaction() as db:
             db.execute("DELETE FROM minhashes")
-        other = _write(tmp_path, "other.json", "Reposted: " + ALJAZEERA, outlet="Forum")
+        other = write_article(tmp_path, "other.json", "Reposted: " + ALJAZEERA, outlet="Forum")
         assert len(corpus.add([other]).near_copies) == 1
 
 
@@ -126,7 +117,7 @@ def test_merge_and_split_survive_reclustering_and_new_articles(tmp_path, folder,
     with Corpus(tmp_path / "c.db") as corpus:
         extra = folder.parent / "more"
         extra.mkdir()
-        _write(extra, "quake2.txt", QUAKE.replace("Sunday", "Monday") + "Aftershocks were felt in Bali.\n")
+        write_article(extra, "quake2.txt", QUAKE.replace("Sunday", "Monday") + "Aftershocks were felt in Bali.\n")
         corpus.add([str(extra)])
         now = corpus.store.memberships()
         assert now[ids["Wire"]] == new_story and now[ids["Jakarta Daily"]] == now[ids["Al Jazeera"]]
@@ -259,7 +250,7 @@ def test_cli_refuses_a_non_sqlite_db_and_leaves_it(tmp_path, folder, stories_mod
 def test_the_corpus_own_db_is_never_added(tmp_path, stories_module):
     d = tmp_path / "news"
     d.mkdir()
-    _write(d, "quake.txt", QUAKE)
+    write_article(d, "quake.txt", QUAKE)
     db = d / "corpus.db"
     with Corpus(db) as corpus:
         assert corpus.add([str(d)]).ok

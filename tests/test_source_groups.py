@@ -13,13 +13,9 @@ import json
 
 from click.testing import CliRunner
 
-from conftest import EXAMPLE
+from conftest import EXAMPLE, write_article
 from storydiff.cli import main
 from storydiff.corpus import Corpus
-
-
-def _write(folder, name, text, **meta):
-    (folder / name).write_text(json.dumps({"text": text, **meta}), encoding="utf-8")
 
 
 def _stories_table(db) -> str:
@@ -35,11 +31,11 @@ def test_rewrites_count_once_after_tracing(tmp_path):
                + "\n".join(aljazeera.split("\n")[:8]))
     folder = tmp_path / "news"
     folder.mkdir()
-    _write(folder, "aljazeera.json", aljazeera, title="Trump hosts Netanyahu as Gaza talks continue",
+    write_article(folder, "aljazeera.json", aljazeera, title="Trump hosts Netanyahu as Gaza talks continue",
            outlet="Al Jazeera", published="2025-07-08")
-    _write(folder, "rewrite.json", rewrite, title="Trump and Netanyahu meet again", outlet="Wire",
+    write_article(folder, "rewrite.json", rewrite, title="Trump and Netanyahu meet again", outlet="Wire",
            published="2025-07-09")
-    _write(folder, "excerpt.json", excerpt, title="Washington talks: what we know", outlet="Digest",
+    write_article(folder, "excerpt.json", excerpt, title="Washington talks: what we know", outlet="Digest",
            published="2025-07-09")
     db = tmp_path / "c.db"
     with Corpus(db) as corpus:
@@ -69,7 +65,7 @@ def test_rewrites_count_once_after_tracing(tmp_path):
     assert "≤" not in table and " 2 " in table
 
     # A new member makes the stored grouping stale: back to the near-copy bound until traced again.
-    _write(folder, "rafah.json", (EXAMPLE / "rewrite.txt").read_text(encoding="utf-8").replace("Gaza", "Rafah"),
+    write_article(folder, "rafah.json", (EXAMPLE / "rewrite.txt").read_text(encoding="utf-8").replace("Gaza", "Rafah"),
            title="Rafah talks", outlet="Other", published="2025-07-09")
     with Corpus(db) as corpus:
         corpus.add([str(folder / "rafah.json")])
