@@ -603,7 +603,9 @@ def export(db_path, settings_path, fmt, output):
 # --- provenance and the corroborated brief (docs/provenance.md) ---------------------------
 
 def _story_or_files(inputs, db_path, settings_path):
-    """Articles of a stored story (one id argument that is not a file) or of the given files."""
+    """Articles of a stored story (one id argument that is not a file) or of the given files.
+
+    Returns (articles, settings, story id or None for files)."""
     from pathlib import Path
 
     from .ingest import load_many
@@ -613,7 +615,7 @@ def _story_or_files(inputs, db_path, settings_path):
     if len(inputs) == 1 and inputs[0] != "-" and not Path(inputs[0]).exists():
         with _open_corpus(db_path, settings_path) as corpus:
             info = corpus.story(inputs[0])
-            return corpus.store.articles(list(info.article_ids)), settings, (corpus, info.id)
+            return corpus.store.articles(list(info.article_ids)), settings, info.id
     articles, errors = load_many(list(inputs), settings)
     for error in errors:
         _stderr().print(f"[bold red]skipped[/] {error.source}: {error.reason}")
@@ -623,12 +625,22 @@ def _story_or_files(inputs, db_path, settings_path):
 _EXTRA_FORMATS = ("terminal", "json", "markdown")
 
 
+def _story_report_options(command):
+    """STORY|FILE... plus --db, --settings, --format and --width: what provenance and brief take."""
+    for option in reversed((
+        click.argument("inputs", nargs=-1, required=True, metavar="STORY|FILE..."),
+        _db_option,
+        _settings_option,
+        click.option("-f", "--format", "fmt", type=click.Choice(_EXTRA_FORMATS), default="terminal",
+                     show_default=True),
+        click.option("--width", type=int, default=None, help="Terminal width for the terminal format."),
+    )):
+        command = option(command)
+    return command
+
+
 @main.command()
-@click.argument("inputs", nargs=-1, required=True, metavar="STORY|FILE...")
-@_db_option
-@_settings_option
-@click.option("-f", "--format", "fmt", type=click.Choice(_EXTRA_FORMATS), default="terminal", show_default=True)
-@click.option("--width", type=int, default=None, help="Terminal width for the terminal format.")
+@_story_report_options
 def provenance(inputs, db_path, settings_path, fmt, width):
     """Who copied whom: shared passages, reused share and likely direction.
 
@@ -647,14 +659,14 @@ def provenance(inputs, db_path, settings_path, fmt, width):
     from .report.extras import render_provenance
 
     try:
-        articles, settings, stored = _story_or_files(inputs, db_path, settings_path)
+        articles, settings, story_id = _story_or_files(inputs, db_path, settings_path)
         if len(articles) < 2:
             _stderr().print("[red]Fewer than two articles; nothing to trace.[/]")
             sys.exit(1)
         with _stderr().status("Tracing shared passages…", spinner="dots"):
-            if stored:  # a stored story keeps its source groups for `stories` and `show`
+            if story_id:  # a stored story keeps its source groups for `stories` and `show`
                 with _open_corpus(db_path, settings_path) as corpus:
-                    result = corpus.provenance(stored[1])
+                    result = corpus.provenance(story_id)
             else:
                 result = trace_provenance(articles, settings)
     except StorydiffError as error:
@@ -663,11 +675,7 @@ def provenance(inputs, db_path, settings_path, fmt, width):
 
 
 @main.command()
-@click.argument("inputs", nargs=-1, required=True, metavar="STORY|FILE...")
-@_db_option
-@_settings_option
-@click.option("-f", "--format", "fmt", type=click.Choice(_EXTRA_FORMATS), default="terminal", show_default=True)
-@click.option("--width", type=int, default=None, help="Terminal width for the terminal format.")
+@_story_report_options
 def brief(inputs, db_path, settings_path, fmt, width):
     """A short brief built only from what independent sources agree on.
 
@@ -686,12 +694,12 @@ def brief(inputs, db_path, settings_path, fmt, width):
     from .report.extras import render_brief
 
     try:
-        articles, settings, stored = _story_or_files(inputs, db_path, settings_path)
+        articles, settings, story_id = _story_or_files(inputs, db_path, settings_path)
         with _stderr().status("Comparing sources…", spinner="dots"):
-            if stored:
+            if story_id:
                 with _open_corpus(db_path, settings_path) as corpus:
-                    report = corpus.compare_story(stored[1])
-                    provenance = corpus.provenance(stored[1])
+                    report = corpus.compare_story(story_id)
+                    provenance = corpus.provenance(story_id)
             else:
                 report = compare_articles(articles, settings)
                 provenance = trace_provenance(articles, settings)
