@@ -136,7 +136,7 @@ def sigmoid(x):
     return 1.0 / (1.0 + np.exp(-np.asarray(x, dtype=np.float64)))
 
 
-# ---------------------------------------------------------------- torch side: adapters, merging, export
+# ---------------------------------------------------------------- torch side: the adapters
 
 def add_lora(bert, rank: int, alpha: float):
     """Freeze `bert` and wrap its attention and feed-forward projections with trainable low-rank adapters."""
@@ -173,21 +173,4 @@ def adapter_arrays(bert, head, rank: int, alpha: float) -> dict[str, np.ndarray]
         if p.requires_grad:
             arrays[name] = p.detach().float().cpu().numpy().astype(np.float16)
     return arrays
-
-
-def merged_state(base_state: dict, adapters) -> dict:
-    """Base weights with each adapter folded in: W + scale * B @ A, so inference runs a plain BERT."""
-    import torch
-
-    scale = float(adapters["alpha"]) / float(adapters["rank"])
-    state = dict(base_state)
-    for key in adapters.files if hasattr(adapters, "files") else adapters:
-        if not key.endswith(".lora_a"):
-            continue
-        module = key[: -len(".lora_a")]
-        a = torch.from_numpy(np.asarray(adapters[key], dtype=np.float32))
-        b = torch.from_numpy(np.asarray(adapters[module + ".lora_b"], dtype=np.float32))
-        weight = module + ".weight"
-        state[weight] = state[weight].float() + scale * (b @ a)
-    return state
 
