@@ -93,10 +93,9 @@ class CheckReport:
 
 def analyse(article: Article, embedder: Embedder) -> Analysis:
     """Claims and embeddings of one article, exactly as compare computes them."""
-    from .pipeline import _embed_claims
+    from .pipeline import analyse_articles
 
-    claims = claims_stage.extract_claims(article)
-    claim_vecs, figure_vecs = _embed_claims(embedder, [claims])
+    (claims,), claim_vecs, figure_vecs = analyse_articles([article], embedder=embedder)
     return Analysis(article, claims, claim_vecs, figure_vecs)
 
 

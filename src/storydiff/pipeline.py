@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
@@ -33,34 +34,49 @@ def quantity_frame(claim: Claim, index: int) -> str:
     return claim.quantities[index].frame
 
 
-def _embed_claims(embedder: Embedder, per_article: list[list[Claim]]):
-    texts, keys = [], []
-    for claims in per_article:
-        for claim in claims:
-            texts.append(claim.text)
-            keys.append(("claim", claim.id))
-            for i in range(len(claim.quantities)):
-                texts.append(quantity_context(claim, i))
-                keys.append(("context", (claim.id, i)))
-                if frame := quantity_frame(claim, i):
-                    texts.append(frame)
-                    keys.append(("frame", (claim.id, i)))
-    # Frames repeat ("kill people"); each distinct text is embedded once.
-    distinct = list(dict.fromkeys(texts))
-    vectors = embedder.encode(distinct) if distinct else np.zeros((0, 384), dtype=np.float32)
-    row = {text: i for i, text in enumerate(distinct)}
-    vecs: dict[str, dict] = {"claim": {}, "context": {}, "frame": {}}
-    for (kind, key), text in zip(keys, texts):
-        vecs[kind][key] = vectors[row[text]]
-    return vecs["claim"], judge.FigureVectors(vecs["context"], vecs["frame"])
+def _claim_texts(claim: Claim) -> list[tuple[tuple[str, object], str]]:
+    """What is embedded for a claim: its sentence, and each figure's context and frame."""
+    texts = [(("claim", claim.id), claim.text)]
+    for i in range(len(claim.quantities)):
+        texts.append((("context", (claim.id, i)), quantity_context(claim, i)))
+        if frame := quantity_frame(claim, i):
+            texts.append((("frame", (claim.id, i)), frame))
+    return texts
+
+
+_EMBED_CHUNK = 48  # texts per encode call: large enough to batch well, small enough to start early
 
 
 def analyse_articles(articles: list[Article], settings: Settings | None = None, embedder: Embedder | None = None):
-    """Claims of each article, their vectors, and the figure vectors: what every later stage reads."""
+    """Claims of each article, their vectors, and the figure vectors: what every later stage reads.
+
+    spaCy holds one core and the ONNX encoder releases the GIL, so claims are
+    embedded in a second thread while spaCy parses the paragraphs after them.
+    """
     embedder = embedder or get_embedder(settings or load_settings())
-    per_article = claims_stage.extract_claims_many(articles)
-    claim_vecs, figure_vecs = _embed_claims(embedder, per_article)
-    return per_article, claim_vecs, figure_vecs
+    per_article: list[list[Claim]] = [[] for _ in articles]
+    keys: list[tuple[str, object]] = []
+    row: dict[str, int] = {}  # distinct text -> row: frames repeat ("kill people") and are embedded once
+    pending: list[str] = []
+    chunks = []
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        for index, claim in claims_stage.iter_claims(articles):
+            per_article[index].append(claim)
+            for key, text in _claim_texts(claim):
+                keys.append((key, text))
+                if text not in row:
+                    row[text] = len(row)
+                    pending.append(text)
+            if len(pending) >= _EMBED_CHUNK:
+                chunks.append(pool.submit(embedder.encode, pending))
+                pending = []
+        if pending:
+            chunks.append(pool.submit(embedder.encode, pending))
+        vectors = np.concatenate([c.result() for c in chunks]) if chunks else np.zeros((0, 384), np.float32)
+    vecs: dict[str, dict] = {"claim": {}, "context": {}, "frame": {}}
+    for (kind, key), text in keys:
+        vecs[kind][key] = vectors[row[text]]
+    return per_article, vecs["claim"], judge.FigureVectors(vecs["context"], vecs["frame"])
 
 
 def compare_articles(articles: list[Article], settings: Settings | None = None,

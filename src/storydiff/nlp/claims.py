@@ -6,6 +6,8 @@ the spaCy pipeline, so the same code runs in-process and in a batch worker.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from ..model import Article, Claim, Sentence
 from .language import load_nlp
 from .order import extract_orders
@@ -41,36 +43,51 @@ def extract_claims(article: Article, nlp=None) -> list[Claim]:
 
 
 def extract_claims_many(articles: list[Article], nlp=None) -> list[list[Claim]]:
-    """Claims of each article, with every distinct paragraph parsed once, in one spaCy batch.
+    """Claims of each article, with every distinct paragraph parsed once."""
+    per_article: list[list[Claim]] = [[] for _ in articles]
+    for index, claim in iter_claims(articles, nlp):
+        per_article[index].append(claim)
+    return per_article
+
+
+def iter_claims(articles: list[Article], nlp=None, batch_size: int = 32) -> Iterator[tuple[int, Claim]]:
+    """(article index, claim) in reading order, each paragraph's claims as soon as it is parsed.
 
     Reports of one event share paragraphs (wire copies, rewrites that keep a
-    paragraph); a parse depends only on the paragraph's text.
+    paragraph), and a parse depends only on the paragraph's text, so each
+    distinct paragraph is parsed once. Yielding as the parse goes lets a
+    caller embed the first claims while spaCy reads the rest (pipeline.py).
     """
     nlp = nlp or load_nlp()
     paras = [paragraphs(article.text) for article in articles]
     distinct = list(dict.fromkeys(text for article_paras in paras for _, text in article_paras))
-    docs = dict(zip(distinct, nlp.pipe(distinct)))
-    return [_article_claims(article, [(offset, docs[text]) for offset, text in article_paras])
-            for article, article_paras in zip(articles, paras)]
+    parsed = zip(distinct, nlp.pipe(distinct, batch_size=batch_size))
+    docs: dict[str, object] = {}
+    for index, (article, article_paras) in enumerate(zip(articles, paras)):
+        seen_texts: set[str] = set()
+        sentence_count = 0
+        for offset, text in article_paras:
+            while text not in docs:  # paragraphs are parsed in first-use order, so this reads ahead at most once
+                key, doc = next(parsed)
+                docs[key] = doc
+            claims, sentence_count = _paragraph_claims(article, offset, docs[text], sentence_count, seen_texts)
+            for claim in claims:
+                yield index, claim
 
 
-def _article_claims(article: Article, docs_with_offsets) -> list[Claim]:
-    sentences = split_sentences(docs_with_offsets)
-    quotes = [q for offset, doc in docs_with_offsets for q in quotes_from_doc(doc, offset)]
+def _paragraph_claims(article: Article, offset: int, doc, first_index: int,
+                      seen_texts: set[str]) -> tuple[list[Claim], int]:
+    """The claims of one paragraph's doc, and the article's sentence count after it."""
+    sentences = split_sentences([(offset, doc)], first_index)
+    quotes = quotes_from_doc(doc, offset)
     claims: list[Claim] = []
-    seen_texts: set[str] = set()
-    para_index = 0
     for sentence in sentences:
-        # Find the paragraph doc holding this sentence.
-        while para_index + 1 < len(docs_with_offsets) and docs_with_offsets[para_index + 1][0] <= sentence.start:
-            para_index += 1
-        offset, doc = docs_with_offsets[para_index]
         span = doc.char_span(sentence.start - offset, sentence.end - offset, alignment_mode="expand")
         if span is None or not _is_claim(sentence, span) or sentence.text in seen_texts:
             continue
         seen_texts.add(sentence.text)
         claims.append(_claim(article, sentence, span, quotes, offset))
-    return claims
+    return claims, first_index + len(sentences)
 
 
 def _claim(article: Article, sentence: Sentence, span, quotes, doc_offset: int) -> Claim:

@@ -22,12 +22,13 @@ def _quote_depth(text: str) -> int:
     return curly + straight
 
 
-def split_sentences(docs_with_offsets) -> list[Sentence]:
+def split_sentences(docs_with_offsets, first_index: int = 0) -> list[Sentence]:
     """Sentences from spaCy docs of paragraphs, merging splits inside an open quote.
 
     spaCy splits "…we'll have an agreement. Ten live hostages will be
     released," Witkoff told reporters — into three sentences; the quote and
-    its speaker belong together.
+    its speaker belong together. Sentences are numbered from `first_index`
+    (an article's paragraphs may arrive one at a time).
     """
     sentences: list[Sentence] = []
     for offset, doc in docs_with_offsets:
@@ -41,16 +42,16 @@ def split_sentences(docs_with_offsets) -> list[Sentence]:
                 pending = (start, end)
                 continue
             pending = None
-            _append(sentences, doc.text, offset, start, end)
+            _append(sentences, doc.text, offset, start, end, first_index)
         if pending is not None:
-            _append(sentences, doc.text, offset, *pending)
+            _append(sentences, doc.text, offset, *pending, first_index)
     return sentences
 
 
-def _append(sentences: list[Sentence], para: str, offset: int, start: int, end: int) -> None:
+def _append(sentences: list[Sentence], para: str, offset: int, start: int, end: int, first_index: int) -> None:
     """Add a sentence with surrounding whitespace trimmed off its offsets."""
     raw = para[start - offset : end - offset]
     start += len(raw) - len(raw.lstrip())
     end -= len(raw) - len(raw.rstrip())
     if end > start:
-        sentences.append(Sentence(len(sentences), start, end, para[start - offset : end - offset]))
+        sentences.append(Sentence(first_index + len(sentences), start, end, para[start - offset : end - offset]))
