@@ -545,11 +545,14 @@ def show(story, db_path, settings_path, fmt, refresh, color, width):
             copies = corpus.store.copies()
             articles = corpus.store.articles(info.article_ids)
             cached = corpus.is_cached(info.id) and not refresh
+            trace = not info.traced or refresh
             with err.status("Comparing the story's articles…", spinner="dots"):
-                report = corpus.compare_story(info.id, refresh=refresh)
-            if not info.traced or refresh:
+                # comparing and tracing read the same claims and vectors: when both run, analyse once
+                analysis = corpus.analyse_story(info.id) if trace and not cached else None
+                report = corpus.compare_story(info.id, refresh=refresh, analysis=analysis)
+            if trace:
                 with err.status("Tracing reuse between its articles…", spinner="dots"):
-                    corpus.provenance(info.id)
+                    corpus.provenance(info.id, analysis=analysis)
                 info = corpus.story(info.id)
     except StorydiffError as error:
         _corpus_error(err, error)
@@ -689,20 +692,23 @@ def brief(inputs, db_path, settings_path, fmt, width):
       storydiff brief 3f2a --db news.db
     """
     from .brief import build_brief
-    from .pipeline import compare_articles
+    from .pipeline import analyse, compare_articles
     from .provenance import trace_provenance
     from .report.extras import render_brief
 
     try:
         articles, settings, story_id = _story_or_files(inputs, db_path, settings_path)
         with _stderr().status("Comparing sources…", spinner="dots"):
+            # comparing and tracing read the same claims and vectors: analyse once for both
             if story_id:
                 with _open_corpus(db_path, settings_path) as corpus:
-                    report = corpus.compare_story(story_id)
-                    provenance = corpus.provenance(story_id)
+                    analysis = None if corpus.is_cached(story_id) else corpus.analyse_story(story_id)
+                    report = corpus.compare_story(story_id, analysis=analysis)
+                    provenance = corpus.provenance(story_id, analysis=analysis)
             else:
-                report = compare_articles(articles, settings)
-                provenance = trace_provenance(articles, settings)
+                analysis = analyse(articles, settings)
+                report = compare_articles(articles, settings, analysis=analysis)
+                provenance = trace_provenance(articles, settings, analysis=analysis)
             result = build_brief(report, provenance)
     except StorydiffError as error:
         _corpus_error(_stderr(), error)

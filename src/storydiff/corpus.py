@@ -454,8 +454,18 @@ class Corpus:
                 # the settings that change a comparison's result are part of its key
                 "settings": {s: self.settings.values.get(s, {}) for s in ("embedder", "align", "judge")}}
 
-    def compare_story(self, story_id: str, *, refresh: bool = False) -> Report:
-        """The claim comparison across a story's articles; stored, and reused while nothing changed."""
+    def analyse_story(self, story_id: str):
+        """The claims and vectors of all of a story's members (a `pipeline.Analysis`): made once and
+        passed to both `compare_story` (which reads the members less near-copies) and `provenance`."""
+        from .pipeline import analyse
+
+        ids = self.store.members(self.store.resolve_story(story_id))
+        return analyse(self.store.articles(ids), self.settings, embedder=self._get_embedder())
+
+    def compare_story(self, story_id: str, *, refresh: bool = False, analysis=None) -> Report:
+        """The claim comparison across a story's articles; stored, and reused while nothing changed.
+
+        `analysis` (from `analyse_story`) is used when the comparison has to be made."""
         from .pipeline import compare_articles
         from .report import to_dict
         from .store.reports import report_from_dict
@@ -467,20 +477,23 @@ class Corpus:
             cached = self.store.cached_comparison(story_id, mhash, versions)
             if cached is not None:
                 return report_from_dict(cached)
-        report = compare_articles(self.store.articles(ids), self.settings, embedder=self._get_embedder())
+        report = compare_articles(self.store.articles(ids), self.settings, embedder=self._get_embedder(),
+                                  analysis=analysis)
         self.store.put_comparison(story_id, mhash, versions, to_dict(report))
         return report
 
-    def provenance(self, story_id: str):
+    def provenance(self, story_id: str, analysis=None):
         """Who copied whom among all of a story's members (near-copies too: they are reuse).
 
         Its grouping into independent sources is stored, so `stories` and `show` count a wire
-        story and its rewrites once from then on, without tracing again."""
+        story and its rewrites once from then on, without tracing again. `analysis` (from
+        `analyse_story`) saves analysing the members again."""
         from .provenance import trace_provenance
 
         story_id = self.store.resolve_story(story_id)
         ids = self.store.members(story_id)
-        result = trace_provenance(self.store.articles(ids), self.settings, embedder=self._get_embedder())
+        result = trace_provenance(self.store.articles(ids), self.settings, embedder=self._get_embedder(),
+                                  analysis=analysis)
         self.store.put_source_groups(story_id, members_hash(ids), self._provenance_versions(),
                                      [list(group) for group in result.groups])
         return result

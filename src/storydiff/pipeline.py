@@ -6,6 +6,7 @@ import itertools
 import re
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -79,8 +80,37 @@ def analyse_articles(articles: list[Article], settings: Settings | None = None, 
     return per_article, vecs["claim"], judge.FigureVectors(vecs["context"], vecs["frame"])
 
 
+@dataclass(frozen=True)
+class Analysis:
+    """What `analyse_articles` returns, keyed by article id, so that one analysis serves every stage
+    that reads it, over any of its articles: a story's comparison leaves its near-copies out, its
+    provenance keeps them. Made by `analyse`."""
+
+    claims: dict[str, list[Claim]]  # article id -> its claims
+    claim_vecs: dict[str, np.ndarray]  # claim id -> vector
+    figure_vecs: judge.FigureVectors
+
+    def of(self, articles: list[Article]) -> tuple[list[list[Claim]], dict[str, np.ndarray], judge.FigureVectors]:
+        """The `analyse_articles` tuple for `articles`, in their order."""
+        missing = [a.id for a in articles if a.id not in self.claims]
+        if missing:
+            raise ValueError(f"the analysis given does not cover articles {', '.join(missing)}; "
+                             "analyse every article it is used for")
+        return [self.claims[a.id] for a in articles], self.claim_vecs, self.figure_vecs
+
+
+def analyse(articles: Iterable[Article], settings: Settings | None = None, embedder: Embedder | None = None) -> Analysis:
+    """`analyse_articles` once, for `compare_articles` and `provenance.trace_provenance` to share."""
+    articles = list({a.id: a for a in articles}.values())
+    per_article, claim_vecs, figure_vecs = analyse_articles(articles, settings, embedder)
+    return Analysis({a.id: claims for a, claims in zip(articles, per_article)}, claim_vecs, figure_vecs)
+
+
 def compare_articles(articles: list[Article], settings: Settings | None = None,
-                     embedder: Embedder | None = None, skipped: Iterable[InputError] = ()) -> Report:
+                     embedder: Embedder | None = None, skipped: Iterable[InputError] = (),
+                     analysis: Analysis | None = None) -> Report:
+    """The claim comparison of `articles`; `analysis` (from `analyse`, over these articles or more)
+    saves analysing them again."""
     settings = settings or load_settings()
     embedder = embedder or get_embedder(settings)
     versions = {
@@ -93,7 +123,10 @@ def compare_articles(articles: list[Article], settings: Settings | None = None,
     if len(articles) < 2:
         return Report(tuple(articles), (), versions, skipped=skipped)
 
-    per_article, claim_vecs, figure_vecs = analyse_articles(articles, settings, embedder)
+    if analysis is None:
+        per_article, claim_vecs, figure_vecs = analyse_articles(articles, settings, embedder)
+    else:
+        per_article, claim_vecs, figure_vecs = analysis.of(articles)
 
     def matrix_of(claims: list[Claim]) -> np.ndarray:
         return np.stack([claim_vecs[c.id] for c in claims]) if claims else np.zeros((0, 384), np.float32)

@@ -135,12 +135,18 @@ def _groups(articles: list[Article], pairs: list[Reuse]) -> tuple[tuple[str, ...
     return tuple(tuple(g) for g in groups.values())
 
 
-def trace_provenance(articles: list[Article], settings=None, embedder=None) -> Provenance:
-    """Shared passages, reuse shares and direction for every pair of articles."""
+def trace_provenance(articles: list[Article], settings=None, embedder=None, analysis=None) -> Provenance:
+    """Shared passages, reuse shares and direction for every pair of articles.
+
+    `analysis` (a `pipeline.Analysis` over these articles or more, e.g. the one a comparison of
+    them used) saves analysing them again."""
     from .pipeline import analyse_articles
 
     articles = list({a.id: a for a in articles}.values())
-    per_article, vectors, _ = analyse_articles(articles, settings, embedder)
+    if analysis is None:
+        per_article, vectors, _ = analyse_articles(articles, settings, embedder)
+    else:
+        per_article, vectors, _ = analysis.of(articles)
     pairs = []
     for (i, a), (j, b) in itertools.combinations(enumerate(articles), 2):
         verbatim = verbatim_passages(a, b)
