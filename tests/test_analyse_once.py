@@ -49,9 +49,9 @@ def story_db(tmp_path):
 
 @pytest.fixture
 def analysed(monkeypatch):
-    """The article ids each `analyse_articles` / `extract_claims_many` call was given, by function."""
-    calls: dict[str, list[list[str]]] = {"analyse_articles": [], "extract_claims_many": []}
-    for module, name in ((pipeline, "analyse_articles"), (claims_stage, "extract_claims_many")):
+    """The article ids each `analyse_articles` / `iter_claims` (every claim extraction) call was given."""
+    calls: dict[str, list[list[str]]] = {"analyse_articles": [], "iter_claims": []}
+    for module, name in ((pipeline, "analyse_articles"), (claims_stage, "iter_claims")):
         real = getattr(module, name)
 
         def counted(articles, *args, _real=real, _name=name, **kwargs):
@@ -71,7 +71,7 @@ def _run(*args: str) -> str:
 def test_first_show_of_a_story_analyses_its_articles_once(story_db, analysed):
     db, story_id = story_db
     _run("show", story_id, "--db", str(db), "-f", "json")
-    assert len(analysed["analyse_articles"]) == 1 and len(analysed["extract_claims_many"]) == 1
+    assert len(analysed["analyse_articles"]) == 1 and len(analysed["iter_claims"]) == 1
     assert len(analysed["analyse_articles"][0]) == 3  # every member: provenance reads the near-copy too
     with Corpus(db) as corpus:
         assert corpus.is_cached(story_id) and corpus.story(story_id).traced
@@ -83,12 +83,12 @@ def test_first_show_of_a_story_analyses_its_articles_once(story_db, analysed):
 def test_brief_of_a_story_analyses_once(story_db, analysed):
     db, story_id = story_db
     _run("brief", story_id, "--db", str(db), "-f", "json")
-    assert len(analysed["analyse_articles"]) == 1 and len(analysed["extract_claims_many"]) == 1
+    assert len(analysed["analyse_articles"]) == 1 and len(analysed["iter_claims"]) == 1
 
 
 def test_brief_of_files_analyses_once(analysed):
     _run("brief", str(EXAMPLE / "aljazeera.txt"), str(EXAMPLE / "rewrite.txt"), "-f", "json")
-    assert len(analysed["analyse_articles"]) == 1 and len(analysed["extract_claims_many"]) == 1
+    assert len(analysed["analyse_articles"]) == 1 and len(analysed["iter_claims"]) == 1
 
 
 def test_a_shared_analysis_gives_the_same_comparison():
