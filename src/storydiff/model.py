@@ -172,6 +172,10 @@ class EventOrder:
     end: int
     event_core: str = ""
     anchor_core: str = ""
+    # Set when the anchor is the sentence before ("The strike began. Hours later, the minister met
+    # the envoy."): where its words are, and that sentence, both in article offsets.
+    anchor_span: Span | None = None
+    anchor_sentence: Span | None = None
 
 
 ClaimKind = Literal["quantity", "quote", "time", "statement"]
