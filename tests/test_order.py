@@ -236,6 +236,21 @@ def test_no_order_across_sentences_where_none_is_stated(previous, sentence, sour
     assert _across(previous, sentence) == []
 
 
+def test_no_order_across_a_paragraph_break_in_paragraphs_of_several_sentences():
+    # ecb-19_1ecb, laid out as the corpus has it (a sentence per line) and as paragraphs of several sentences
+    from storydiff.nlp.claims import extract_claims
+
+    lines = ["Violent clashes broke out in the capital, Athens, following a day of demonstrations.",
+             "The protests in memory of the teenager had been initially peaceful.", VIGIL, "Hours later, " + CANDLES]
+
+    def across(text):
+        return [o.cue for c in extract_claims(make_article(text, "test")) for o in c.orders if o.anchor_sentence]
+
+    assert across("\n".join(lines)) == ["Hours later"]
+    assert across(" ".join(lines[:2]) + "\n" + " ".join(lines[2:])) == ["Hours later"]  # same paragraph
+    assert across(" ".join(lines[:3]) + "\n" + lines[3]) == []  # the anchor would be in the paragraph before
+
+
 # ---------------------------------------------------------------- judging, with a stand-in similarity
 
 def _order(event, relation, anchor):
@@ -288,6 +303,37 @@ def test_real_reports_that_disagree_on_the_order():
     assert highlights == ["before", "hours after"]
     assert conflict.detail["left_order"]["relation"] == "before"
     assert conflict.detail["right_order"]["relation"] == "after"
+
+
+def test_a_reordered_rewrite_across_sentences_conflicts_quoting_both_sentences():
+    # ecb-19_1ecb, and a rewrite that puts the vigil after the candles with "Afterwards"
+    left = VIGIL + "\nHours later, " + CANDLES + "\n"
+    right = ("Hundreds of people brought candles to the site, while others gathered at the site of the shooting.\n"
+             "Afterwards, students of the school attended by Grigoropoulos held a silent vigil in Syntagma Square.\n")
+    report = _compare(left, right)
+    [conflict] = _order_conflicts(report)
+    assert conflict.conflict_kind == "time" and conflict.reason.startswith("the order of events differs")
+    left_evidence, right_evidence = conflict.evidence
+    assert left_evidence.sentence == left.strip() and right_evidence.sentence == right.strip()
+    highlights = [[report.article(e.article_id).text[h.start:h.end] for h in e.highlights] for e in conflict.evidence]
+    assert highlights == [[VIGIL[:-1], "Hours later"], [right.split("\n")[0][:-1], "Afterwards"]]
+    assert conflict.detail["left_order"]["anchor_in_sentence_before"] is True
+    assert (conflict.detail["left_order"]["relation"], conflict.detail["right_order"]["relation"]) == ("after", "after")
+
+
+@pytest.mark.parametrize("right", [
+    # the same order, told with "Afterwards"
+    "Students of the school attended by Grigoropoulos held a silent vigil in Syntagma Square.\n"
+    "Afterwards, hundreds of people brought candles to the site, while others gathered at the site of the shooting.\n",
+    # the same order, told from the later event back
+    "Hundreds of people brought candles to the site, while others gathered at the site of the shooting.\n"
+    "Earlier, students of the school attended by Grigoropoulos held a silent vigil in Syntagma Square.\n",
+    # the vigil after something else: its anchor is no event of the left report
+    "Riot police fired tear gas at protesters in the Exarchia district.\n"
+    "Afterwards, students of the school attended by Grigoropoulos held a silent vigil in Syntagma Square.\n",
+])
+def test_a_rewrite_that_keeps_the_order_across_sentences_does_not_conflict(right):
+    assert _order_conflicts(_compare(VIGIL + "\nHours later, " + CANDLES + "\n", right)) == []
 
 
 @pytest.mark.parametrize("sentence, source, cue, flipped", [

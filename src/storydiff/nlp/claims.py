@@ -14,7 +14,7 @@ from .quotes import quotes_from_doc
 from .sentences import paragraphs, split_sentences
 from .times import extract_times
 
-STAGE_VERSION = "storydiff.claims.v2"  # v2: Claim.orders
+STAGE_VERSION = "storydiff.claims.v3"  # v2: Claim.orders; v3: orders anchored in the sentence before
 
 _ENTITY_LABELS = {"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "EVENT", "LAW", "PRODUCT"}
 _MIN_WORDS = 4
@@ -60,20 +60,40 @@ def _article_claims(article: Article, docs_with_offsets) -> list[Claim]:
     claims: list[Claim] = []
     seen_texts: set[str] = set()
     para_index = 0
+    located = []  # (paragraph index, doc offset, span) of each sentence
     for sentence in sentences:
         # Find the paragraph doc holding this sentence.
         while para_index + 1 < len(docs_with_offsets) and docs_with_offsets[para_index + 1][0] <= sentence.start:
             para_index += 1
         offset, doc = docs_with_offsets[para_index]
-        span = doc.char_span(sentence.start - offset, sentence.end - offset, alignment_mode="expand")
+        located.append((para_index, offset, doc.char_span(sentence.start - offset, sentence.end - offset,
+                                                           alignment_mode="expand")))
+    lines_are_paragraphs = _real_paragraphs([p for p, _, _ in located])
+    for k, (sentence, (para, offset, span)) in enumerate(zip(sentences, located)):
         if span is None or not _is_claim(sentence, span) or sentence.text in seen_texts:
             continue
         seen_texts.add(sentence.text)
-        claims.append(_claim(article, sentence, span, quotes, offset))
+        previous = located[k - 1] if k else None
+        if previous is not None and (previous[2] is None or (lines_are_paragraphs and previous[0] != para)):
+            previous = None
+        claims.append(_claim(article, sentence, span, quotes, offset, previous))
     return claims
 
 
-def _claim(article: Article, sentence: Sentence, span, quotes, doc_offset: int) -> Claim:
+def _real_paragraphs(paragraph_of_sentence: list[int]) -> bool:
+    """Whether the article's lines are paragraphs of several sentences, not a sentence each.
+
+    In paragraphs of several sentences an opening "Later," is not read against
+    the paragraph before: a new paragraph often turns to another thread, and a
+    wrong anchor (a false conflict) costs more than a miss. Text with a
+    sentence per line (ECB+, and news pages that give each sentence its own
+    paragraph) reads on across the line break as across a sentence break.
+    """
+    lines = len(set(paragraph_of_sentence))
+    return len(paragraph_of_sentence) - lines > 0.1 * lines
+
+
+def _claim(article: Article, sentence: Sentence, span, quotes, doc_offset: int, previous=None) -> Claim:
     quantities = tuple(extract_quantities(sentence.text, doc=span, offset=sentence.start))
     own_quotes = tuple(q for q in quotes if sentence.start <= q.start < sentence.end)
     times = tuple(extract_times(sentence.text, offset=sentence.start))
@@ -93,5 +113,6 @@ def _claim(article: Article, sentence: Sentence, span, quotes, doc_offset: int) 
         times=times,
         entities=entities,
         negated=negated,
-        orders=tuple(extract_orders(span, offset=doc_offset)),
+        orders=tuple(extract_orders(span, offset=doc_offset, previous=previous and previous[2],
+                                    previous_offset=previous and previous[1])),
     )
