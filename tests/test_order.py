@@ -114,6 +114,143 @@ def test_offsets_index_the_article():
     assert [text[o.start:o.end] for o in orders] == ["afterwards"]
 
 
+# ---------------------------------------------------------------- orders whose anchor is the sentence before
+
+def _across(previous: str, sentence: str) -> list[EventOrder]:
+    nlp = load_nlp()
+    before, doc = nlp(previous), nlp(sentence)
+    return [o for o in extract_orders(doc, previous=before[:], previous_offset=0) if o.anchor_sentence is not None]
+
+
+VIGIL = "Students of the school attended by Grigoropoulos held a silent vigil during the day in Syntagma Square."
+CANDLES = "hundreds of others brought candles to the site, while others gathered at the site of the shooting."
+TROUBLE = ("The latest trouble began as protestors gathered in the capital city to target the station where the "
+           "policeman charged with Alexandros ' murder was based.")
+SERVICES = "several peaceful services had been held to remember the teenager."
+
+# (sentence before, sentence, source, (event words, relation, anchor words, cue))
+READ_ACROSS = [
+    (VIGIL, "Hours later, " + CANDLES, "ecb-19_1ecb",
+     ("hundreds of others brought candles", "after", "Students of the school attended by Grigoropoulos held",
+      "Hours later")),
+    (TROUBLE, "Earlier, " + SERVICES, "ecb-19_10ecb",
+     ("several peaceful services had been held", "before", "The latest trouble began", "Earlier")),
+    ("Outside the courtroom, Nichols shot and killed a sheriff's deputy sergeant.",
+     "Later that day, as he attempted to elude police, he shot and killed a U.S. Customs agent.", "ecb-3_3ecb",
+     ("he shot", "after", "Nichols shot", "Later that day")),
+    # the sentence before reports what was said: the anchor is what Reavey said happened
+    ("Reavey said Microsoft went into \"emergency response\" mode on December 9 after it first learned of the "
+     "attacks on IE browsers.",
+     "A day later, Microsoft published a security advisory that \"listed workarounds that blocked all known "
+     "attacks.\"", "ecb-27_11ecb",
+     ("Microsoft published a security advisory", "after", "Microsoft went into", "A day later")),
+    ("On the last drive he caught 3 passes for 37 yards and a touchdown.",
+     "Prior to that he had caught 2 passes for 44.", "ecb-29_4ecbplus",
+     ("he had caught 2 passes for 44", "before", "he caught 3 passes", "Prior to that")),
+    ("On November 19, Tabar sank a Somalian pirate vessel after being threatened with disastrous consequences.",
+     "A few days before that, the same warship foiled two hijack attempts in the Gulf of Aden -- - the world's "
+     "most dangerous waters for commercial shipping.", "ecb-12_6ecb",
+     ("the same warship foiled two hijack attempts", "before", "Tabar sank a Somalian pirate vessel",
+      "A few days before that")),
+    ("\"Expedite,\" he commanded.",
+     "The next day, in a notation on another memo that passed across his desk, he pointed to a prosecutor as "
+     "the source of the leak.", "ecb-28_1ecb", ("he pointed to a prosecutor", "after", "he commanded", "The next day")),
+    ("The driver, LaSalle, then paused as Johnson's husband tried to stop him.",
+     "Then LaSalle hit the gas, running her over and dragging her as he tried to get away.", "ecb-21_7ecb",
+     ("LaSalle hit the gas", "after", "The driver, LaSalle, then paused", "Then")),
+    ("After a sweep of the area was made authorities determined no bomb had been present.",
+     "Shortly after, the West Coast Bank received a call with a similar warning.", "ecb-8_4ecb",
+     ("the West Coast Bank received a call", "after", "a sweep of the area was made", "Shortly after")),
+    ("Felt left the FBI in 1973 for the lecture circuit.",
+     "Five years later he was indicted on charges of authorizing FBI break-ins at homes associated with suspected "
+     "bombers from the 1960s radical group the Weather Underground.", "ecb-28_3ecb",
+     ("he was indicted", "after", "Felt left the FBI", "Five years later")),
+]
+# edited: the same real sentence with another opening cue put in front
+READ_ACROSS += [(VIGIL, f"{cue}, {CANDLES}", "ecb-19_1ecb, cue edited",
+                 ("hundreds of others brought candles", "after", "held a silent vigil", cue))
+                for cue in ("Afterwards", "After that", "Later", "An hour later", "Minutes later", "Soon after",
+                            "The next day", "The following morning", "Later on")]
+READ_ACROSS += [(TROUBLE, f"{cue}, {SERVICES}", "ecb-19_10ecb, cue edited",
+                 ("several peaceful services had been held", "before", "The latest trouble began", cue))
+                for cue in ("Before that", "Prior to that", "Hours earlier", "Minutes before", "The day before",
+                            "The previous day")]
+
+
+@pytest.mark.parametrize("previous, sentence, source, expected", READ_ACROSS,
+                         ids=[f"{r[2]}: {r[1][:30]}" for r in READ_ACROSS])
+def test_reads_an_order_anchored_in_the_sentence_before(previous, sentence, source, expected):
+    event, relation, anchor, cue = expected
+    [order] = _across(previous, sentence)
+    assert event in order.event and anchor in order.anchor, order
+    assert order.relation == relation
+    assert order.cue == cue and sentence[order.start:order.end] == cue
+    assert order.anchor_sentence.start == 0 and order.anchor_sentence.end == len(previous)
+    assert anchor in previous[order.anchor_span.start:order.anchor_span.end]
+    assert order.event_core and order.anchor_core
+
+
+@pytest.mark.parametrize("previous, sentence, source", [
+    # "then" as in then-president, then 67 years old, then host: a former title or age, not a sequence
+    ("Seven months after the conviction, President Ronald Reagan pardoned Felt.",
+     "Then 67, Felt celebrated the decision as one of great symbolic value.", "ecb-28_7ecb"),
+    ("It happened in 1959.",
+     "Then host Jerry Lewis forced that year's winners to dance awkwardly around the stage in order to fill the "
+     "last twenty minutes of his broadcast.", "ecb-2_8ecb"),
+    ("Seven months after the conviction, President Ronald Reagan pardoned Felt.",
+     "Then-president Reagan celebrated the decision as one of great symbolic value.", "ecb-28_7ecb, edited"),
+    # "then" that lists or introduces, not "after that"
+    ("First came the shooting: an armed teenager killed by police officers on a darkened Brooklyn street.",
+     "Then came the anger: a Monday evening vigil marred by an unruly young mob thrashing its way through local "
+     "businesses.", "ecb-19_7ecbplus"),
+    ("Where was the outrage?", "Then there are those who have blasted the governor for her daughter's pregnancy.",
+     "ecb-13_11ecb"),
+    # a date after the cue: "earlier this year" is this year, not earlier than the sentence before
+    ("But I think it was that the people I partied with were not the best people.",
+     "Earlier this year, the star said she had turned a corner from being a hard-hitting drinker and was now a "
+     "\"social drinker.\"", "ecb-1_14ecb"),
+    ("Monday's earthquake was the second one to hit Qeshm in the past 24 hours.",
+     "Earlier on Sunday a 5.6 quake jolted the island, some 930 miles south of the capital, Tehran.", "ecb-20_5ecb"),
+    ("\"In the end, the violence that we use is minimal in comparison to the violence of the system uses, like "
+     "the banks,\" Kyriakides said.",
+     "Earlier Saturday, a crowd of about 1,000 people attended a peaceful sit-down demonstration in Athens and "
+     "another 1,000 demonstrated in the northern city of Thessaloniki.", "ecb-19_9ecb"),
+    (TROUBLE, "Earlier this month, " + SERVICES, "ecb-19_10ecb, cue edited"),
+    (VIGIL, "Later this year, " + CANDLES, "ecb-19_1ecb, cue edited"),
+    # a state, not an event
+    ("He suggested the black bangs, which became her trademark, her bio said.",
+     "Not long after, her images were everywhere, gracing magazine covers and locker pin-ups.", "ecb-4_6ecb"),
+    # the order is stated inside the sentence: read there, not against the sentence before
+    ("Suddenly, the No. 5 Saints don ’ t look as quite as big a threat to make a repeat trip to the Super Bowl.",
+     "One day after Chris Ivory was surprisingly lost for the season, the Saints placed Thomas on injured reserve.",
+     "ecb-25_13ecbplus"),
+    # the cue does not open the sentence
+    ("The driver, LaSalle, then paused as Johnson's husband tried to stop him.",
+     "Johnson's husband then tried to stop him.", "ecb-21_7ecb, edited"),
+    # the sentence before is a question, or negated: no event to anchor on
+    ("Where was the outrage?", "Later, the governor blasted her critics.", "ecb-13_11ecb, edited"),
+    ("Ketsoyan would not say what the \"American Pie\" star was being treated for.",
+     "Later, a friend of the actress told People she went to Promises on Tuesday.", "ecb-1_10ecb, cue added"),
+])
+def test_no_order_across_sentences_where_none_is_stated(previous, sentence, source):
+    assert _across(previous, sentence) == []
+
+
+def test_no_order_across_a_paragraph_break_in_paragraphs_of_several_sentences():
+    # ecb-19_1ecb, laid out as the corpus has it (a sentence per line) and as paragraphs of several sentences
+    from storydiff.nlp.claims import extract_claims
+
+    lines = ["Violent clashes broke out in the capital, Athens, following a day of demonstrations.",
+             "The protests in memory of the teenager had been initially peaceful.", VIGIL, "Hours later, " + CANDLES]
+
+    def across(text):
+        return [o.cue for c in extract_claims(make_article(text, "test")) for o in c.orders if o.anchor_sentence]
+
+    assert across("\n".join(lines)) == ["Hours later"]
+    assert across(" ".join(lines[:2]) + "\n" + " ".join(lines[2:])) == ["Hours later"]  # same paragraph
+    assert across(" ".join(lines[:3]) + "\n" + lines[3]) == []  # the anchor would be in the paragraph before
+
+
 # ---------------------------------------------------------------- judging, with a stand-in similarity
 
 def _order(event, relation, anchor):
@@ -166,6 +303,37 @@ def test_real_reports_that_disagree_on_the_order():
     assert highlights == ["before", "hours after"]
     assert conflict.detail["left_order"]["relation"] == "before"
     assert conflict.detail["right_order"]["relation"] == "after"
+
+
+def test_a_reordered_rewrite_across_sentences_conflicts_quoting_both_sentences():
+    # ecb-19_1ecb, and a rewrite that puts the vigil after the candles with "Afterwards"
+    left = VIGIL + "\nHours later, " + CANDLES + "\n"
+    right = ("Hundreds of people brought candles to the site, while others gathered at the site of the shooting.\n"
+             "Afterwards, students of the school attended by Grigoropoulos held a silent vigil in Syntagma Square.\n")
+    report = _compare(left, right)
+    [conflict] = _order_conflicts(report)
+    assert conflict.conflict_kind == "time" and conflict.reason.startswith("the order of events differs")
+    left_evidence, right_evidence = conflict.evidence
+    assert left_evidence.sentence == left.strip() and right_evidence.sentence == right.strip()
+    highlights = [[report.article(e.article_id).text[h.start:h.end] for h in e.highlights] for e in conflict.evidence]
+    assert highlights == [[VIGIL[:-1], "Hours later"], [right.split("\n")[0][:-1], "Afterwards"]]
+    assert conflict.detail["left_order"]["anchor_in_sentence_before"] is True
+    assert (conflict.detail["left_order"]["relation"], conflict.detail["right_order"]["relation"]) == ("after", "after")
+
+
+@pytest.mark.parametrize("right", [
+    # the same order, told with "Afterwards"
+    "Students of the school attended by Grigoropoulos held a silent vigil in Syntagma Square.\n"
+    "Afterwards, hundreds of people brought candles to the site, while others gathered at the site of the shooting.\n",
+    # the same order, told from the later event back
+    "Hundreds of people brought candles to the site, while others gathered at the site of the shooting.\n"
+    "Earlier, students of the school attended by Grigoropoulos held a silent vigil in Syntagma Square.\n",
+    # the vigil after something else: its anchor is no event of the left report
+    "Riot police fired tear gas at protesters in the Exarchia district.\n"
+    "Afterwards, students of the school attended by Grigoropoulos held a silent vigil in Syntagma Square.\n",
+])
+def test_a_rewrite_that_keeps_the_order_across_sentences_does_not_conflict(right):
+    assert _order_conflicts(_compare(VIGIL + "\nHours later, " + CANDLES + "\n", right)) == []
 
 
 @pytest.mark.parametrize("sentence, source, cue, flipped", [

@@ -29,7 +29,7 @@ from .nlp.times import same_time
 from .nlp.wording import word_diff
 from .settings import Settings
 
-STAGE_VERSION = "storydiff.judge.rules.v2"  # v2: order-of-events conflicts
+STAGE_VERSION = "storydiff.judge.rules.v3"  # v2: order-of-events conflicts; v3: anchors in the sentence before
 
 QUOTE_MATCH = 0.7  # share of the shorter quote's words found in order in the other
 FIGURE_PAIR_MIN = 0.5  # combined claim + context similarity for two figures to be about one thing
@@ -340,9 +340,9 @@ def _as_before(o: EventOrder) -> tuple[tuple[str, str], str, tuple[str, str]]:
     return (anchor, "before", event) if o.relation == "after" else (event, o.relation, anchor)
 
 
-def order_conflict(x: EventOrder, y: EventOrder, similarity) -> tuple[bool, float] | None:
-    """Do x and y order the same two events differently? (conflict, match score), or None when
-    y's events cannot be told to be x's.
+def order_conflict(x: EventOrder, y: EventOrder, similarity) -> tuple[bool, float, bool] | None:
+    """Do x and y order the same two events differently? (conflict, match score, swapped), or None
+    when y's events cannot be told to be x's.
 
     The events are paired straight (x's first with y's first) or swapped,
     whichever matches clearly better: "met after the strike" and "hours
@@ -362,10 +362,10 @@ def order_conflict(x: EventOrder, y: EventOrder, similarity) -> tuple[bool, floa
     if best < EVENT_MATCH or abs(straight - swapped) < EVENT_MARGIN:
         return None
     if straight > swapped:
-        return xr != yr, best  # before vs during of the same pair also conflicts
+        return xr != yr, best, False  # before vs during of the same pair also conflicts
     # Swapped: "A before B" against "B before A" conflicts, and so does either against
     # "A during B"; two "during"s the other way round only nest differently.
-    return not (xr == yr == "during"), best
+    return not (xr == yr == "during"), best, True
 
 
 def _cores_could_match(x: EventOrder, y: EventOrder, similarity) -> bool:
@@ -384,28 +384,70 @@ def _short(phrase: str, words: int = 8) -> str:
     return phrase if len(split) <= words else " ".join(split[:words]) + "…"
 
 
+@dataclass(frozen=True)
+class _StatedOrder:
+    """An order with the claims (by row in the score matrix) that state its two events, in _as_before order.
+
+    An order read inside one sentence has both events in its claim; one whose
+    anchor is the sentence before ("Afterwards, ...") has the anchor in that
+    sentence's claim.
+    """
+
+    claim: Claim
+    order: EventOrder
+    rows: tuple[int, int]  # (first event's claim, second event's claim)
+    texts: tuple[str, ...]  # the sentences it was read from
+
+
+def _stated_orders(claims: list[Claim]) -> list[_StatedOrder]:
+    row_at = {c.start: k for k, c in enumerate(claims)}
+    stated = []
+    for k, claim in enumerate(claims):
+        for o in claim.orders:
+            anchor_row = k if o.anchor_sentence is None else row_at.get(o.anchor_sentence.start)
+            if anchor_row is None:
+                continue  # the sentence before is no claim: nothing to align it with
+            rows = (anchor_row, k) if o.relation == "after" else (k, anchor_row)
+            stated.append(_StatedOrder(claim, o, rows, tuple(claims[r].text for r in sorted({k, anchor_row}))))
+    return stated
+
+
 def judge_order(ctx: PairContext, used_pairs: set) -> list[Verdict]:
-    """Aligned claims that put the same two events in opposite order conflict (kind time)."""
+    """Aligned claims that put the same two events in opposite order conflict (kind time).
+
+    Each event's sentence must align with its counterpart's, so an order whose
+    anchor is the sentence before is judged only when that sentence too has
+    its counterpart in the other article.
+    """
     phrases = ctx.phrases
     if phrases is None:
         return []
-    # The same sentence in both (a wire copy) cannot disagree with itself.
-    pairs = [(i, j, a, b) for i, a in enumerate(ctx.left) if a.orders for j, b in enumerate(ctx.right)
-             if b.orders and a.text != b.text and ctx.matrix.score[i, j] >= ORDER_CLAIM_MIN]
-    phrases.embed(c for _, _, a, b in pairs for o in a.orders + b.orders for c in (o.event_core, o.anchor_core))
-    hopeful = [(i, j, a, x, b, y) for i, j, a, b in pairs for x in a.orders for y in b.orders
-               if _cores_could_match(x, y, phrases.similarity)]
-    phrases.embed(w for *_, x, _, y in hopeful for o in (x, y) for w in (o.event, o.anchor))
+    score = ctx.matrix.score
+
+    def aligned(rows_x, rows_y) -> float:
+        return float(min(score[rows_x[0], rows_y[0]], score[rows_x[1], rows_y[1]]))
+
+    # The same sentences in both (a wire copy) cannot disagree with themselves.
+    pairs = [(x, y) for x in _stated_orders(ctx.left) for y in _stated_orders(ctx.right) if x.texts != y.texts
+             and max(score[i, j] for i in set(x.rows) for j in set(y.rows)) >= ORDER_CLAIM_MIN]
+    phrases.embed(c for x, y in pairs for o in (x.order, y.order) for c in (o.event_core, o.anchor_core))
+    hopeful = [(x, y) for x, y in pairs if _cores_could_match(x.order, y.order, phrases.similarity)]
+    phrases.embed(w for x, y in hopeful for o in (x.order, y.order) for w in (o.event, o.anchor))
     candidates = []
-    for i, j, a, x, b, y in hopeful:
-        found = order_conflict(x, y, phrases.similarity)
-        if found is not None:
-            candidates.append((found[1], found[0], float(ctx.matrix.score[i, j]), a, x, b, y))
+    for x, y in hopeful:
+        found = order_conflict(x.order, y.order, phrases.similarity)
+        if found is None:
+            continue
+        conflict, match, swapped = found
+        claim_score = aligned(x.rows, y.rows[::-1] if swapped else y.rows)
+        if claim_score >= ORDER_CLAIM_MIN:
+            candidates.append((match, conflict, claim_score, x, y))
     candidates.sort(key=lambda c: -c[0])
     taken: set = set()
     verdicts = []
     la, lb = ctx.left_article.label, ctx.right_article.label
-    for match, conflict, claim_score, a, x, b, y in candidates:
+    for match, conflict, claim_score, sx, sy in candidates:
+        a, x, b, y = sx.claim, sx.order, sy.claim, sy.order
         if (a.id, x.start) in taken or (b.id, y.start) in taken:
             continue
         taken |= {(a.id, x.start), (b.id, y.start)}  # each stated order is judged once, on its best match
@@ -417,15 +459,25 @@ def judge_order(ctx: PairContext, used_pairs: set) -> list[Verdict]:
             f"the order of events differs: {la} has “{_short(x.event)}” {x.relation} “{_short(x.anchor)}”, "
             f"{lb} has “{_short(y.event)}” {y.relation} “{_short(y.anchor)}”",
             round(0.5 * claim_score + 0.5 * match, 3),
-            (evidence(a, [Span(x.start, x.end)]), evidence(b, [Span(y.start, y.end)])),
+            (_order_evidence(ctx.left_article, a, x), _order_evidence(ctx.right_article, b, y)),
             conflict_kind="time", severity=0.6,
             detail={"left_order": _order_detail(x), "right_order": _order_detail(y), "event_match": round(match, 3)},
         ))
     return verdicts
 
 
+def _order_evidence(article: Article, claim: Claim, o: EventOrder) -> Evidence:
+    """The cue highlighted in its sentence; for an anchor in the sentence before, both sentences and the anchor."""
+    if o.anchor_sentence is None:
+        return evidence(claim, [Span(o.start, o.end)])
+    start = o.anchor_sentence.start
+    return Evidence(claim.article_id, claim.id, article.text[start:claim.end], start,
+                    (o.anchor_span, Span(o.start, o.end)))
+
+
 def _order_detail(o: EventOrder) -> dict:
-    return {"event": o.event, "relation": o.relation, "anchor": o.anchor, "cue": o.cue}
+    return {"event": o.event, "relation": o.relation, "anchor": o.anchor, "cue": o.cue,
+            "anchor_in_sentence_before": o.anchor_sentence is not None}
 
 
 def judge_statements(ctx: PairContext, covered: set, used: set, used_pairs: set) -> list[Verdict]:

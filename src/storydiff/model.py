@@ -10,7 +10,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Literal
 
-SCHEMA_VERSION = "1.2"
+SCHEMA_VERSION = "1.3"
 
 
 @dataclass(frozen=True)
@@ -172,6 +172,10 @@ class EventOrder:
     end: int
     event_core: str = ""
     anchor_core: str = ""
+    # Set when the anchor is the sentence before ("The strike began. Hours later, the minister met
+    # the envoy."): where its words are, and that sentence, both in article offsets.
+    anchor_span: Span | None = None
+    anchor_sentence: Span | None = None
 
 
 ClaimKind = Literal["quantity", "quote", "time", "statement"]

@@ -7,6 +7,7 @@ the spaCy pipeline, so the same code runs in-process and in a batch worker.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 
 from ..model import Article, Claim, Sentence
 from .language import load_nlp
@@ -16,7 +17,7 @@ from .quotes import quotes_from_doc
 from .sentences import paragraphs, split_sentences
 from .times import extract_times
 
-STAGE_VERSION = "storydiff.claims.v2"  # v2: Claim.orders
+STAGE_VERSION = "storydiff.claims.v3"  # v2: Claim.orders; v3: orders anchored in the sentence before
 
 _ENTITY_LABELS = {"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "EVENT", "LAW", "PRODUCT"}
 _MIN_WORDS = 4
@@ -63,34 +64,77 @@ def iter_claims(articles: list[Article], nlp=None, batch_size: int = 32) -> Iter
     distinct = list(dict.fromkeys(text for article_paras in paras for _, text in article_paras))
     parsed = zip(distinct, nlp.pipe(distinct, batch_size=batch_size))
     docs: dict[str, object] = {}
+
+    def doc_of(text: str):
+        while text not in docs:  # paragraphs are parsed in first-use order, so this reads ahead at most once
+            key, doc = next(parsed)
+            docs[key] = doc
+        return docs[text]
+
     for index, (article, article_paras) in enumerate(zip(articles, paras)):
-        seen_texts: set[str] = set()
-        sentence_count = 0
-        for offset, text in article_paras:
-            while text not in docs:  # paragraphs are parsed in first-use order, so this reads ahead at most once
-                key, doc = next(parsed)
-                docs[key] = doc
-            claims, sentence_count = _paragraph_claims(article, offset, docs[text], sentence_count, seen_texts)
-            for claim in claims:
-                yield index, claim
+        for claim in _article_claims(article, ((offset, doc_of(text)) for offset, text in article_paras)):
+            yield index, claim
 
 
-def _paragraph_claims(article: Article, offset: int, doc, first_index: int,
-                      seen_texts: set[str]) -> tuple[list[Claim], int]:
-    """The claims of one paragraph's doc, and the article's sentence count after it."""
-    sentences = split_sentences([(offset, doc)], first_index)
-    quotes = quotes_from_doc(doc, offset)
-    claims: list[Claim] = []
-    for sentence in sentences:
-        span = doc.char_span(sentence.start - offset, sentence.end - offset, alignment_mode="expand")
-        if span is None or not _is_claim(sentence, span) or sentence.text in seen_texts:
-            continue
-        seen_texts.add(sentence.text)
-        claims.append(_claim(article, sentence, span, quotes, offset))
-    return claims, first_index + len(sentences)
+def _article_claims(article: Article, docs_with_offsets) -> Iterator[Claim]:
+    """An article's claims from its paragraph docs, yielded as each paragraph arrives.
+
+    An opening "Later," reads its anchor in the sentence before, but across a
+    line break only when the lines are single sentences (`_real_paragraphs`),
+    which is known at the article's end. So a paragraph's first claim whose
+    order relations depend on that waits, and the claims after it wait with
+    it (reading order is kept); it is rare, as it needs such an opening.
+    """
+    seen_texts: set[str] = set()
+    sentence_count = lines = 0
+    before = None  # (doc offset, span) of the sentence before, whatever paragraph it is in
+    waiting: list[tuple[Claim, object, int]] = []  # (claim, span, doc offset); the first depends on the layout
+    for offset, doc in docs_with_offsets:
+        sentences = split_sentences([(offset, doc)], sentence_count)
+        quotes = quotes_from_doc(doc, offset)
+        sentence_count += len(sentences)
+        lines += 1
+        for k, sentence in enumerate(sentences):
+            span = doc.char_span(sentence.start - offset, sentence.end - offset, alignment_mode="expand")
+            previous, before = before, (offset, span)
+            if span is None or not _is_claim(sentence, span) or sentence.text in seen_texts:
+                continue
+            seen_texts.add(sentence.text)
+            if previous is not None and previous[1] is None:
+                previous = None
+            claim = _claim(article, sentence, span, quotes, offset, previous)
+            if not waiting and k == 0 and previous is not None and claim.orders != _claim_orders(span, offset):
+                waiting.append((claim, span, offset))
+            elif waiting:
+                waiting.append((claim, span, offset))
+            else:
+                yield claim
+    if waiting:
+        first, span, offset = waiting[0]
+        if _real_paragraphs(sentence_count, lines):
+            waiting[0] = (replace(first, orders=_claim_orders(span, offset)), span, offset)
+        for claim, _, _ in waiting:
+            yield claim
 
 
-def _claim(article: Article, sentence: Sentence, span, quotes, doc_offset: int) -> Claim:
+def _real_paragraphs(sentences: int, lines: int) -> bool:
+    """Whether the article's lines are paragraphs of several sentences, not a sentence each.
+
+    In paragraphs of several sentences an opening "Later," is not read against
+    the paragraph before: a new paragraph often turns to another thread, and a
+    wrong anchor (a false conflict) costs more than a miss. Text with a
+    sentence per line (ECB+, and news pages that give each sentence its own
+    paragraph) reads on across the line break as across a sentence break.
+    """
+    return sentences - lines > 0.1 * lines
+
+
+def _claim_orders(span, doc_offset: int, previous=None) -> tuple:
+    return tuple(extract_orders(span, offset=doc_offset, previous=previous and previous[1],
+                                previous_offset=previous and previous[0]))
+
+
+def _claim(article: Article, sentence: Sentence, span, quotes, doc_offset: int, previous=None) -> Claim:
     quantities = tuple(extract_quantities(sentence.text, doc=span, offset=sentence.start))
     own_quotes = tuple(q for q in quotes if sentence.start <= q.start < sentence.end)
     times = tuple(extract_times(sentence.text, offset=sentence.start))
@@ -110,5 +154,5 @@ def _claim(article: Article, sentence: Sentence, span, quotes, doc_offset: int) 
         times=times,
         entities=entities,
         negated=negated,
-        orders=tuple(extract_orders(span, offset=doc_offset)),
+        orders=_claim_orders(span, doc_offset, previous),
     )

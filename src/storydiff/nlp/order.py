@@ -6,9 +6,13 @@ minister met the envoy) before another (the strike). Such a relation is an
 the cue words ("hours before") and their offsets. Two reports that put the
 same two events in opposite order conflict (judge.judge_order).
 
-Only orders stated inside one sentence are read: "afterwards" or "later" whose
-anchor is an earlier sentence would need discourse resolution, and a wrong
-anchor would make a false conflict.
+An order whose anchor is the sentence before ("The strike began at dawn.
+Hours later, the minister met the envoy.") is read only when the cue opens the
+sentence and refers back by itself ("Afterwards,", "An hour later,", "Before
+that,", "The next day,"): the anchor is then the earlier sentence's main event.
+Cues that name a date instead ("Later this year", "Earlier on Sunday") or are
+not about order ("Then-president", "Then came the anger") are left alone: a
+wrong anchor would make a false conflict.
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from ..model import EventOrder
+from ..model import EventOrder, Span
 
 # Prepositions and subordinators ("after the strike", "before he was shot").
 _MARKERS = {"before": "before", "after": "after", "following": "after", "during": "during"}
@@ -50,12 +54,19 @@ _CORE_DEPS = {"nsubj", "nsubjpass", "dobj", "compound", "poss", "prt"}
 _EDGE_DEPS = {"punct", "cc", "mark", "prep", "agent"}
 
 
-def extract_orders(span, offset: int = 0) -> list[EventOrder]:
+def extract_orders(span, offset: int = 0, previous=None, previous_offset: int | None = None) -> list[EventOrder]:
     """Every order of two events stated in `span` (a spaCy Span or Doc), in reading order.
 
     `offset` is added to the doc's character offsets to give article offsets.
+    `previous`, the sentence before (a spaCy Span, from a doc at
+    `previous_offset`, by default the same doc), is where an opening
+    "Afterwards," or "Hours earlier," finds its anchor.
     """
     found = []
+    if previous is not None:
+        across = order_across(span, previous, offset, offset if previous_offset is None else previous_offset)
+        if across is not None:
+            found.append(across)
     for token in span:
         order = _read(token)
         if order is not None:
@@ -203,3 +214,131 @@ def _is_time(head, tokens) -> bool:
         return True
     # "3 p. m.", "06: 00 BST": a clock time however it was tokenised
     return bool(tokens) and (tokens[0].like_num and _CLOCK.match(_text(tokens)) is not None)
+
+
+# ---------------------------------------------------------------- orders whose anchor is the sentence before
+
+# Words that open a sentence and order its event against the sentence before.
+_BACK_ADVERBS = {"later": "after", "afterwards": "after", "afterward": "after", "subsequently": "after",
+                 "thereafter": "after", "then": "after", "earlier": "before"}
+# "After that,", "Before this,", "Following that," and, with nothing after them, "Soon after,", "Minutes before,".
+_BACK_PREPOSITIONS = {"after": "after", "following": "after", "before": "before"}
+_BACK_WORDS = {"that", "this"}
+# The gap in "Hours later", "A few days earlier", "Soon after", "Not long afterwards".
+_GAP_WORDS = {"a", "an", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "few",
+              "several", "some", "many", "soon", "shortly", "just", "immediately", "not", "long", "only", "moments"}
+_GAP_UNITS = {"second", "moment", "minute", "hour", "day", "night", "week", "month", "year"}
+# "The next day,", "The previous night,": counted from the sentence before.
+_RELATIVE = {"next": "after", "following": "after", "previous": "before", "preceding": "before"}
+_DAYS = {"day", "morning", "afternoon", "evening", "night", "week", "month", "year"}
+# Right after the cue these name a date instead of the sentence before: "Later this year", "Earlier on Sunday".
+_DATE_OPENERS = {"this", "last", "next", "on", "in", "at", "during", "today", "tonight", "yesterday", "tomorrow"}
+# "Then President Bush", "Then host Jerry Lewis": then-president, a title, not a sequence.
+_TITLES = {"president", "vice", "prime", "deputy", "governor", "senator", "minister", "premier", "chancellor", "mayor",
+           "secretary", "attorney", "chief", "leader", "chairman", "head", "coach", "host", "ceo", "director",
+           "commander", "king", "queen", "prince"}
+# "Police said the gunman fled": the event is what was said.
+_SPEECH_VERBS = {"say", "tell", "add", "report", "announce", "confirm", "state", "claim", "explain", "write", "note"}
+
+
+def order_across(span, previous, offset: int, previous_offset: int) -> EventOrder | None:
+    """The order an opening cue ("Hours later, ...") states against the main event of `previous`, or None."""
+    opening = _opening_cue(span)
+    if opening is None:
+        return None
+    cue, relation = opening
+    event_head = _cue_governor(span, cue)
+    anchor_head = _main_event(previous)
+    if event_head is None or anchor_head is None:
+        return None
+    drop = [w for c in cue for w in c.subtree]
+    event = _words(event_head, drop)
+    anchor = _words(anchor_head)
+    order = _make(event_head, event, relation, anchor_head, anchor, cue)
+    if order is None:
+        return None
+    anchor_start, anchor_end = anchor[0].idx, anchor[-1].idx + len(anchor[-1])
+    return replace(order, start=order.start + offset, end=order.end + offset,
+                   anchor_span=Span(anchor_start + previous_offset, anchor_end + previous_offset),
+                   anchor_sentence=Span(previous.start_char + previous_offset, previous.end_char + previous_offset))
+
+
+def _opening_cue(span):
+    """(cue tokens, relation) when the sentence opens with a cue that refers back, else None."""
+    words = [w for w in span]
+    if len(words) < 4:
+        return None
+    lower = [w.lower_ for w in words] + ["", "", ""]
+    relation, end = None, 0
+    if lower[0] == "the" and lower[1] in _RELATIVE and lower[2] in _DAYS:
+        relation, end = _RELATIVE[lower[1]], 3  # "The next day,"
+    elif lower[0] == "the" and lower[1] in _DAYS and lower[2] in _BACK_PREPOSITIONS and lower[3] == ",":
+        relation, end = _BACK_PREPOSITIONS[lower[2]], 3  # "The day before,"; "The day before his death" is in-sentence
+    else:
+        gap = 0
+        while gap < 3 and (lower[gap] in _GAP_WORDS or words[gap].like_num):
+            gap += 1
+        if words[gap].lemma_.lower() in _GAP_UNITS:
+            gap += 1
+        word = lower[gap]
+        if word in _BACK_ADVERBS and not (word == "then" and gap):
+            relation, end = _BACK_ADVERBS[word], gap + 1
+            if word == "later" and lower[end] == "on" and lower[end + 1] == ",":
+                end += 1  # "Later on,"
+        elif word in _BACK_PREPOSITIONS and lower[gap + 1] in _BACK_WORDS:
+            relation, end = _BACK_PREPOSITIONS[word], gap + 2  # "After that,", "Three years after that,"
+        elif word in _BACK_PREPOSITIONS and word != "following" and lower[gap + 1] == ",":
+            relation, end = _BACK_PREPOSITIONS[word], gap + 1  # "Soon after,", "Minutes before,"
+        elif word == "prior" and lower[gap + 1] == "to" and lower[gap + 2] in _BACK_WORDS:
+            relation, end = "before", gap + 3  # "Prior to that"
+    if relation is None or end >= len(words):
+        return None
+    if lower[end] == "that" and lower[end + 1] in _DAYS:
+        end += 2  # "Later that day": that day is the sentence before's
+    after = words[end]
+    if after.lower_ in _DATE_OPENERS or after.ent_type_ in ("DATE", "TIME"):
+        return None  # "Later this year", "Earlier on Sunday", "Earlier Saturday": a date, compared by judge_times
+    if lower[end - 1] == "then" and (after.pos_ in ("NUM", "ADJ", "NOUN") or after.is_punct and after.text != ","
+                                     or after.lower_ in _TITLES or after.lower_ == "there"):
+        return None  # "Then-president", "Then 67,", "Then host Jerry Lewis", "Then there are ..."
+    return words[:end], relation
+
+
+def _cue_governor(span, cue):
+    """The verb the opening cue modifies: the sentence's main verb (or what a speech verb reports), else None."""
+    inside = set(cue)
+    head = cue[-1]
+    while head in inside or head.pos_ not in ("VERB", "AUX"):
+        if head.head == head:
+            return None
+        if head not in inside and span[len(cue)].text != ",":
+            return None  # "Later reports said": without a comma, the cue must hang on the verb itself
+        head = head.head
+    if head.lemma_ == "be":
+        return None  # "Not long after, her images were everywhere": a state, not an event
+    main = head.dep_ == "ROOT" or (head.dep_ == "ccomp" and head.head.dep_ == "ROOT"
+                                   and head.head.lemma_ in _SPEECH_VERBS)
+    if not main or not _has_subject_before(head, cue[-1].i):
+        return None  # "Then came the anger": no subject before the verb, not a plain sequence
+    return head
+
+
+def _main_event(previous):
+    """The event a sentence reports: its main verb, or what it says was said; None for states and questions."""
+    root = head = previous.root
+    if head.lemma_ in _SPEECH_VERBS:
+        said = [c for c in head.children if c.dep_ == "ccomp" and c.pos_ in ("VERB", "AUX")]
+        head = said[0] if said else head
+    if (head.pos_ not in ("VERB", "AUX") or head.lemma_ == "be" or previous.text.rstrip().endswith("?")
+            or any(c.dep_ == "neg" for v in (root, head) for c in v.children)
+            or not _has_subject_before(head, previous.start - 1)):
+        return None
+    before = head.doc.text[previous.start_char : head.idx]
+    if before.count("“") > before.count("”") or before.count('"') % 2:
+        return None  # inside a quotation: what someone said, not an event the report states
+    return head
+
+
+def _has_subject_before(verb, after: int) -> bool:
+    return any(c.dep_ in ("nsubj", "nsubjpass") and after < c.i < verb.i and c.lower_ != "there"
+               for c in verb.children)
