@@ -100,6 +100,22 @@ def test_an_unreadable_cached_analysis_is_made_again(tmp_path):
     assert AnalysisCache(settings, cache.embedder, tmp_path / "cache").get(COPY, "derived").claims == again.claims
 
 
+def test_another_cache_is_read_but_never_written(tmp_path):
+    from storydiff.backends.embedder import get_embedder
+    from storydiff.evaluate import AnalysisCache
+    from storydiff.settings import load_settings
+
+    settings = load_settings()
+    other = AnalysisCache(settings, get_embedder(settings), tmp_path / "other")
+    made = other.get(COPY, "derived")
+    (pickled,) = other.directory.glob("*.pkl")
+    reader = AnalysisCache(settings, other.embedder, tmp_path / "own", also_read=(tmp_path / "other",))
+    assert reader.get(COPY, "derived").claims == made.claims
+    assert not list(reader.directory.glob("*.pkl"))  # found in the other cache: nothing new to write
+    reader.get(COPY + " Another sentence was added.", "derived")
+    assert len(list(reader.directory.glob("*.pkl"))) == 1 and list(other.directory.glob("*.pkl")) == [pickled]
+
+
 def test_limit_scores_only_the_first_rows(small_file, tmp_path):
     out = tmp_path / "two.jsonl"
     result = CliRunner().invoke(main, ["eval", "consistency", str(small_file), "--limit", "1", "--out", str(out)])
