@@ -117,7 +117,7 @@ def test_another_cache_is_read_but_never_written(tmp_path):
 
 
 def test_limit_scores_only_the_first_rows(small_file, tmp_path):
-    out = tmp_path / "two.jsonl"
+    out = tmp_path / "not-yet" / "two.jsonl"  # the folder is made
     result = CliRunner().invoke(main, ["eval", "consistency", str(small_file), "--limit", "1", "--out", str(out)])
     assert result.exit_code == 0, result.output
     assert "n=1" in result.stdout

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from pathlib import Path
 
 import click
 
@@ -196,6 +197,8 @@ def eval_consistency(files, out, limit, cache_dir, settings_path):
         settings = load_settings(settings_path)
         datasets = [(path, read_examples(path, limit=limit)) for path in files]  # every file checked up front
         cache = AnalysisCache(settings, get_embedder(settings), cache_dir)
+        if out:
+            Path(out).parent.mkdir(parents=True, exist_ok=True)  # build/eval/results.jsonl on a fresh checkout
         sink = open(out, "w", encoding="utf-8") if out else None
         try:
             for path, examples in datasets:
