@@ -215,7 +215,7 @@ def main(argv=None):
     from sklearn.metrics import roc_auc_score
 
     from storydiff import align, judge
-    from storydiff.evaluate import read_examples
+    from storydiff.evaluate import Metrics, read_examples, reliability
     from storydiff.judge_features import FEATURES_VERSION
     from storydiff.nlp import claims
 
@@ -241,9 +241,13 @@ def main(argv=None):
         model, recipe, threshold, _ = train(X[keep], y[keep], files[keep], groups[keep],
                                             [f for f in news if f != held], RECIPES)
         p = predict(model, X[out])
+        gold, prob = [bool(v) for v in y[out]], [float(v) for v in p]
+        metrics = Metrics.from_labels(gold, [v >= threshold for v in prob])
+        ece, table = reliability(gold, prob)
         lofo[held] = {"rows": int(out.sum()), "recipe": recipe.name, "threshold": threshold,
-                      "balanced_accuracy": round(balanced_accuracy(y[out], p >= threshold), 4),
-                      "auc": round(float(roc_auc_score(y[out], p)), 4)}
+                      "balanced_accuracy": round(metrics.balanced_accuracy, 4),
+                      "auc": round(float(roc_auc_score(y[out], p)), 4), "ece": ece,
+                      "metrics": metrics.to_dict(), "reliability": [row for row in table if row["count"]]}
         log(f"  -> {held}: balanced accuracy {lofo[held]['balanced_accuracy']:.3f} (AUC {lofo[held]['auc']:.3f}) "
             f"with {recipe.name}, threshold {threshold}")
 
@@ -271,7 +275,8 @@ def main(argv=None):
             "threshold_from": f"out-of-fold probabilities, GroupKFold({FOLDS}) by source, best mean balanced "
                               f"accuracy over {', '.join(scored)}",
             "cross_validation": table,
-            "leave_one_file_out": lofo,
+            "leave_one_file_out": {f: {k: v for k, v in row.items() if k not in ("metrics", "reliability")}
+                                   for f, row in lofo.items()},
             "date": dt.date.today().isoformat(),
             "stages": {"features": FEATURES_VERSION, "claims": claims.STAGE_VERSION, "align": align.STAGE_VERSION,
                        "judge": judge.STAGE_VERSION},
@@ -285,8 +290,8 @@ def main(argv=None):
         log(f"  {w:+.3f}  {name}")
     print("leave-one-file-out balanced accuracy (each from a model that never saw the file):")
     for held, row in lofo.items():
-        print(f"  {_short(held):<18} {row['balanced_accuracy']:.3f}  (AUC {row['auc']:.3f}, {row['rows']} rows; "
-              f"{row['recipe']}, threshold {row['threshold']})")
+        print(f"  {_short(held):<18} {row['balanced_accuracy']:.3f}  (AUC {row['auc']:.3f}, ECE {row['ece']:.3f}, "
+              f"{row['rows']} rows; {row['recipe']}, threshold {row['threshold']})")
     print(f"wrote {args.out} ({model_json['version']}, {recipe.name}, threshold {threshold})")
 
 
