@@ -172,4 +172,4 @@ def test_quality_floor_on_summedits_news_dev(tmp_path):
     assert m.balanced_accuracy >= FLOOR_SUMMEDITS_NEWS
 
 
-FLOOR_SUMMEDITS_NEWS = 0.58  # documented: 0.590 (docs/evaluation.md); raise it, never lower it silently
+FLOOR_SUMMEDITS_NEWS = 0.64  # documented: 0.655 (docs/evaluation.md); raise it, never lower it silently
