@@ -15,8 +15,8 @@ from conftest import EXAMPLE, SHARED_DATA
 SOURCE_SENTENCES = (EXAMPLE / "aljazeera.txt").read_text(encoding="utf-8").splitlines()[1:9]
 SOURCE = "\n".join(SOURCE_SENTENCES)
 COPY = SOURCE_SENTENCES[1]  # "The unscheduled talks on Tuesday evening lasted just over an hour, ..."
-# Written with digits: a number-word edit ("about three hours") is labelled contradicted but the
-# document model still calls it consistent; see docs/evaluation.md, failure kind 2.
+# Written with digits ("about 3 hours"): a number not in the source. The number-word edit ("about three
+# hours") is caught by the far-off duration rule instead (tests/test_check.py).
 CHANGED = COPY.replace("just over an hour", "about 3 hours")
 ADDED = "An earlier meeting involving a delegation from Qatar took place before the talks, with Qatari officials."
 

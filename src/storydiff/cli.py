@@ -112,8 +112,10 @@ def check(source, derived, fmt, output, settings_path, color, width):
     Each claim of DERIVED is marked supported, contradicted or not in
     source, with the source sentence that decides it and a reason; then an
     overall verdict, consistent or inconsistent, with the judge's
-    probability that it is consistent. SOURCE and DERIVED are text, HTML or
-    JSON files, or - for standard input (one of them).
+    probability that it is consistent. A figure or duration far outside
+    the source's range makes it inconsistent whatever that probability.
+    SOURCE and DERIVED are text, HTML or JSON files, or - for standard
+    input (one of them).
 
     Exit status: 0 consistent, 1 inconsistent, 2 when an input cannot be
     read or on a usage error.
