@@ -15,8 +15,8 @@ from conftest import EXAMPLE, SHARED_DATA
 SOURCE_SENTENCES = (EXAMPLE / "aljazeera.txt").read_text(encoding="utf-8").splitlines()[1:9]
 SOURCE = "\n".join(SOURCE_SENTENCES)
 COPY = SOURCE_SENTENCES[1]  # "The unscheduled talks on Tuesday evening lasted just over an hour, ..."
-# Written with digits: a number-word edit ("about three hours") is labelled contradicted but the
-# document model still calls it consistent; see docs/evaluation.md, failure kind 2.
+# Written with digits ("about 3 hours"): a number not in the source. The number-word edit ("about three
+# hours") is caught by the far-off duration rule instead (tests/test_check.py).
 CHANGED = COPY.replace("just over an hour", "about 3 hours")
 ADDED = "An earlier meeting involving a delegation from Qatar took place before the talks, with Qatari officials."
 
@@ -100,8 +100,24 @@ def test_an_unreadable_cached_analysis_is_made_again(tmp_path):
     assert AnalysisCache(settings, cache.embedder, tmp_path / "cache").get(COPY, "derived").claims == again.claims
 
 
+def test_another_cache_is_read_but_never_written(tmp_path):
+    from storydiff.backends.embedder import get_embedder
+    from storydiff.evaluate import AnalysisCache
+    from storydiff.settings import load_settings
+
+    settings = load_settings()
+    other = AnalysisCache(settings, get_embedder(settings), tmp_path / "other")
+    made = other.get(COPY, "derived")
+    (pickled,) = other.directory.glob("*.pkl")
+    reader = AnalysisCache(settings, other.embedder, tmp_path / "own", also_read=(tmp_path / "other",))
+    assert reader.get(COPY, "derived").claims == made.claims
+    assert not list(reader.directory.glob("*.pkl"))  # found in the other cache: nothing new to write
+    reader.get(COPY + " Another sentence was added.", "derived")
+    assert len(list(reader.directory.glob("*.pkl"))) == 1 and list(other.directory.glob("*.pkl")) == [pickled]
+
+
 def test_limit_scores_only_the_first_rows(small_file, tmp_path):
-    out = tmp_path / "two.jsonl"
+    out = tmp_path / "not-yet" / "two.jsonl"  # the folder is made
     result = CliRunner().invoke(main, ["eval", "consistency", str(small_file), "--limit", "1", "--out", str(out)])
     assert result.exit_code == 0, result.output
     assert "n=1" in result.stdout
@@ -156,4 +172,4 @@ def test_quality_floor_on_summedits_news_dev(tmp_path):
     assert m.balanced_accuracy >= FLOOR_SUMMEDITS_NEWS
 
 
-FLOOR_SUMMEDITS_NEWS = 0.58  # documented: 0.590 (docs/evaluation.md); raise it, never lower it silently
+FLOOR_SUMMEDITS_NEWS = 0.64  # documented: 0.655 (docs/evaluation.md); raise it, never lower it silently

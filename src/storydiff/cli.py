@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from pathlib import Path
 
 import click
 
@@ -111,8 +112,10 @@ def check(source, derived, fmt, output, settings_path, color, width):
     Each claim of DERIVED is marked supported, contradicted or not in
     source, with the source sentence that decides it and a reason; then an
     overall verdict, consistent or inconsistent, with the judge's
-    probability that it is consistent. SOURCE and DERIVED are text, HTML or
-    JSON files, or - for standard input (one of them).
+    probability that it is consistent. A figure or duration far outside
+    the source's range makes it inconsistent whatever that probability.
+    SOURCE and DERIVED are text, HTML or JSON files, or - for standard
+    input (one of them).
 
     Exit status: 0 consistent, 1 inconsistent, 2 when an input cannot be
     read or on a usage error.
@@ -196,6 +199,8 @@ def eval_consistency(files, out, limit, cache_dir, settings_path):
         settings = load_settings(settings_path)
         datasets = [(path, read_examples(path, limit=limit)) for path in files]  # every file checked up front
         cache = AnalysisCache(settings, get_embedder(settings), cache_dir)
+        if out:
+            Path(out).parent.mkdir(parents=True, exist_ok=True)  # build/eval/results.jsonl on a fresh checkout
         sink = open(out, "w", encoding="utf-8") if out else None
         try:
             for path, examples in datasets:

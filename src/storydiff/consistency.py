@@ -17,9 +17,13 @@ derived side:
 
 The overall probability comes from a small logistic model over document
 features (judge_features.py, weights in judge_model.json, trained by
-scripts/train_judge.py). When [judge] backend is "nli" or "llm", that
-PairJudge decides each claim instead, and the text is consistent only when
-every claim is entailed.
+scripts/train_judge.py). One rule overrides it: a claim whose figure or
+duration lies far outside the source's range (a conflict of severity 1.0, the
+ranges at least 18% apart) makes the text inconsistent, whatever the model
+says (`decisive_conflict`; chosen on the training side by
+scripts/judge_override.py, docs/evaluation.md). When [judge] backend is "nli"
+or "llm", that PairJudge decides each claim instead, and the text is
+consistent only when every claim is entailed.
 """
 
 from __future__ import annotations
@@ -37,10 +41,15 @@ from .nlp import claims as claims_stage
 from .nlp.language import SPACY_MODEL
 from .settings import Settings, load_settings
 
-STAGE_VERSION = "storydiff.check.v1"
+STAGE_VERSION = "storydiff.check.v2"  # v2: a far-off figure or duration makes the text inconsistent
 
 ClaimLabel = Literal["supported", "contradicted", "not in source"]
 TOP_EVIDENCE = 3  # source sentences given to a pair judge as the premise (premise_scope "evidence")
+# Conflicts that make the text inconsistent whatever the logistic model says. Out of fold on the training
+# files, figure and duration conflicts of severity 1.0 were always on inconsistent rows when the model called
+# them consistent; weaker figure conflicts, or negation conflicts, were not (docs/evaluation.md).
+DECISIVE_KINDS = ("figure", "duration")
+DECISIVE_SEVERITY = 1.0
 
 
 @dataclass(frozen=True)
@@ -270,10 +279,34 @@ def check_analysed(source: Analysis, derived: Analysis, settings: Settings, *, e
             v = next(iter(by_claim[claim.id]), None)
         checks.append(ClaimCheck(claim, label, reason, ev, None if score is None else round(score, 4), v))
     probability = model.probability(features)
-    consistent = probability >= model.threshold
+    decisive = decisive_conflict(checks, by_claim)
+    consistent = probability >= model.threshold and decisive is None
+    reason = _overall_reason(checks, consistent, probability)
+    if decisive is not None:
+        reason = _decisive_reason(decisive, probability >= model.threshold, reason)
     return CheckReport(source.article, derived.article, tuple(checks), consistent, round(probability, 4),
-                       model.threshold, _overall_reason(checks, consistent, probability), "rules+logreg",
-                       features, versions)
+                       model.threshold, reason, "rules+logreg", features, versions)
+
+
+def decisive_conflict(checks: list[ClaimCheck], by_claim: dict[str, list[Verdict]]) -> Verdict | None:
+    """The first conflict that alone makes the text inconsistent: a contradicted claim's figure or duration
+    whose range lies far from the source's (DECISIVE_KINDS at DECISIVE_SEVERITY); None when there is none."""
+    for c in checks:
+        if c.label != "contradicted":
+            continue
+        for v in by_claim.get(c.claim.id, []):
+            if v.label == "conflict" and v.conflict_kind in DECISIVE_KINDS and (v.severity or 0) >= DECISIVE_SEVERITY:
+                return v
+    return None
+
+
+def _decisive_reason(v: Verdict, model_consistent: bool, summary: str) -> str:
+    """'inconsistent: the derived text's duration contradicts the source (…); 1 contradicted; judge: …'."""
+    what = "duration" if v.conflict_kind == "duration" else "figure"
+    src, der = v.detail["left"]["text"], v.detail["right"]["text"]  # the source is the left article
+    overruled = f", overruled by the contradicted {what}" if model_consistent else ""
+    return (f"inconsistent: the derived text's {what} contradicts the source (“{der}” where the source says "
+            f"“{src}”; the ranges are far apart); {summary}{overruled}")
 
 
 def _overall_reason(checks: list[ClaimCheck], consistent: bool, probability: float | None = None) -> str:
@@ -323,4 +356,4 @@ def _premise(result: PairResult, j: int, scope: str, rule_verdicts: list[Verdict
 
 
 __all__ = ["Analysis", "CheckReport", "ClaimCheck", "analyse", "as_article", "check", "check_analysed",
-           "judge_derived", "Span"]
+           "decisive_conflict", "judge_derived", "Span"]

@@ -83,10 +83,12 @@ class AnalysisCache:
     """Analyses (claims + embeddings) by article id, in memory and optionally on disk.
 
     The disk key includes the claim stage and embedder versions, so a changed
-    stage never reads stale analyses.
+    stage never reads stale analyses. `also_read` names other cache directories
+    (another checkout's, the evaluation's) that are read, never written.
     """
 
-    def __init__(self, settings, embedder, directory: str | Path | None = None):
+    def __init__(self, settings, embedder, directory: str | Path | None = None,
+                 also_read: tuple[str | Path, ...] = ()):
         from .ingest import make_article
 
         self.settings = settings
@@ -94,10 +96,11 @@ class AnalysisCache:
         self._make_article = make_article
         self.directory = Path(directory) if directory else None
         self.memory: dict[str, object] = {}
-        if self.directory:
-            from .nlp.claims import STAGE_VERSION
+        from .nlp.claims import STAGE_VERSION
 
-            stamp = hashlib.sha256(f"{STAGE_VERSION}|{embedder.name}".encode()).hexdigest()[:8]
+        stamp = hashlib.sha256(f"{STAGE_VERSION}|{embedder.name}".encode()).hexdigest()[:8]
+        self.read_only = [Path(d) / stamp for d in also_read]
+        if self.directory:
             self.directory = self.directory / stamp
             self.directory.mkdir(parents=True, exist_ok=True)
 
@@ -109,6 +112,9 @@ class AnalysisCache:
             return self.memory[article.id]
         path = self.directory / f"{article.id}.pkl" if self.directory else None
         analysis = _read_cached(path) if path and path.exists() else None
+        for other in self.read_only:
+            if analysis is None and (other / f"{article.id}.pkl").exists():
+                analysis = _read_cached(other / f"{article.id}.pkl")
         if analysis is None:
             analysis = analyse(article, self.embedder)
             if path:

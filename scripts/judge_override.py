@@ -1,0 +1,197 @@
+"""Should a rule conflict override the judge's overall verdict? Scored on the training side only.
+
+The default judge's overall verdict is its logistic model's P(consistent)
+against a threshold; a claim the rules find contradicted does not force it.
+This script scores candidate overrides, "inconsistent whenever a derived claim
+is in a conflict of these kinds (at or above this severity)", with the same
+protocol as scripts/train_judge.py: out-of-fold probabilities over all the
+training rows (GroupKFold by source) for the shipped recipe, each file's
+balanced accuracy, and their mean over the SummaC files. Each rule is scored
+at the shipped threshold and at the threshold re-chosen with the rule in
+place. It also counts, per file, which conflict kinds fire on rows labelled
+consistent (the override's false alarms) and inconsistent.
+
+summedits-news-dev is never read here.
+
+    python scripts/judge_override.py [--cache DIR] [--read-cache DIR ...] [--lofo]
+
+Conflicts are cached under build/judge-cache (conflicts-<versions>.jsonl).
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import train_judge as tj
+
+# (name, conflict kinds, minimum severity); None is the shipped behaviour (no override).
+RULES = [
+    ("none", None, 0.0),
+    ("any conflict", ("figure", "duration", "time", "quote_wording", "attribution", "negation", "other"), 0.0),
+    ("figure or duration", ("figure", "duration"), 0.0),
+    ("figure or duration, severity >= 0.5", ("figure", "duration"), 0.5),
+    ("figure or duration, severity 1.0", ("figure", "duration"), 1.0),
+    ("duration", ("duration",), 0.0),
+    ("duration, severity 1.0", ("duration",), 1.0),
+    ("figure", ("figure",), 0.0),
+    ("figure, duration or time", ("figure", "duration", "time"), 0.0),
+]
+
+
+def compute_conflicts(examples, cache_dir: Path, read_dirs: list[Path]) -> list[list[dict]]:
+    """Per row: the conflicts naming a derived claim ({kind, severity}), as check_analysed sees them."""
+    from storydiff import align, judge
+    from storydiff.backends.embedder import get_embedder
+    from storydiff.consistency import claim_verdicts, judge_derived
+    from storydiff.evaluate import AnalysisCache
+    from storydiff.nlp import claims
+    from storydiff.settings import load_settings
+
+    settings = load_settings()
+    embedder = get_embedder(settings)
+    cache = AnalysisCache(settings, embedder, cache_dir / "analyses", also_read=tuple(read_dirs))
+    versions = [claims.STAGE_VERSION, align.STAGE_VERSION, judge.STAGE_VERSION, "order-judged"]
+    stamp = hashlib.sha256("|".join(versions).encode()).hexdigest()[:8]
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    path = cache_dir / f"conflicts-{stamp}.jsonl"
+    known = {}
+    if path.exists():
+        for line in path.read_text().splitlines():
+            row = json.loads(line)
+            known[row["key"]] = row["conflicts"]
+    out_rows, start = [], time.time()
+    with path.open("a") as out:
+        for n, ex in enumerate(examples, 1):
+            key = hashlib.sha256(f"{ex.source}\x00{ex.derived}".encode()).hexdigest()[:20]
+            if key not in known:
+                result = judge_derived(cache.get(ex.source, "source"), cache.get(ex.derived, "derived"), settings,
+                                       embedder)
+                seen = {id(v): v for vs in claim_verdicts(result).values() for v in vs if v.label == "conflict"}
+                known[key] = [{"kind": v.conflict_kind, "severity": v.severity} for v in seen.values()]
+                out.write(json.dumps({"key": key, "conflicts": known[key]}) + "\n")
+            out_rows.append(known[key])
+            if n % 250 == 0:
+                tj.log(f"  conflicts {n}/{len(examples)} ({time.time() - start:.0f}s)")
+    return out_rows
+
+
+def fires(conflicts: list[list[dict]], kinds, min_severity: float) -> np.ndarray:
+    if kinds is None:
+        return np.zeros(len(conflicts), bool)
+    return np.array([any(c["kind"] in kinds and (c["severity"] or 0) >= min_severity - 1e-9 for c in row)
+                     for row in conflicts])
+
+
+def scores(y, p, files, news, t, forced) -> dict:
+    pred = (p >= t) & ~forced
+    per_file = {f: tj.balanced_accuracy(y[files == f], pred[files == f]) for f in np.unique(files)}
+    return {"mean": float(np.mean([per_file[f] for f in news])), "per_file": per_file}
+
+
+def best_threshold_with(y, p, files, news, forced) -> float:
+    best = (-1.0, 0.5)
+    for t in np.round(np.arange(0.05, 0.951, 0.01), 2):
+        ba = scores(y, p, files, news, t, forced)["mean"]
+        if ba > best[0] + 1e-9 or (abs(ba - best[0]) <= 1e-9 and abs(t - 0.5) < abs(best[1] - 0.5)):
+            best = (ba, float(t))
+    return best[1]
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--cache", type=Path, default=tj.CACHE)
+    parser.add_argument("--read-cache", type=Path, nargs="*", default=[])
+    parser.add_argument("--recipe", default="file-class,0.05", help="weighting,C of the shipped model")
+    parser.add_argument("--threshold", type=float, default=0.60, help="the shipped threshold")
+    parser.add_argument("--lofo", action="store_true", help="also score each SummaC file leave-one-file-out")
+    parser.add_argument("--json", type=Path, default=None, help="write the figures here")
+    args = parser.parse_args(argv)
+    weighting, c = args.recipe.split(",")
+    recipe = tj.Recipe(weighting, float(c))
+
+    from storydiff.evaluate import read_examples
+
+    paths = [tj.DATA, *tj.NEWS]
+    examples, file_of = [], []
+    for path in paths:
+        rows = read_examples(path)
+        examples += rows
+        file_of += [path.name] * len(rows)
+    X, _ = tj.compute_features(examples, args.cache, args.read_cache)
+    conflicts = compute_conflicts(examples, args.cache, args.read_cache)
+    y = np.array([ex.consistent for ex in examples], dtype=int)
+    files = np.array(file_of)
+    groups = np.array([hashlib.sha256(ex.source.encode()).hexdigest() for ex in examples])
+    news = [p.name for p in tj.NEWS]
+    names = [p.name for p in paths]
+
+    print("conflicts naming a derived claim: rows with at least one, consistent / inconsistent rows")
+    kinds = sorted({c["kind"] for row in conflicts for c in row})
+    for f in names:
+        m = files == f
+        cells = []
+        for kind in kinds:
+            hit = np.array([any(c["kind"] == kind for c in row) for row in conflicts])
+            cells.append(f"{kind} {int((hit & m & (y == 1)).sum())}/{int((hit & m & (y == 0)).sum())}")
+        print(f"  {tj._short(f):<22} ({int((m & (y == 1)).sum())}/{int((m & (y == 0)).sum())} rows)  "
+              + "  ".join(cells))
+    for kind in ("figure", "duration"):
+        sev = [(c["severity"], y[i]) for i, row in enumerate(conflicts) for c in row if c["kind"] == kind]
+        lo = sum(1 for s, _ in sev if s < 1.0)
+        on_consistent = [s for s, lab in sev if lab == 1]
+        print(f"  {kind} conflicts: {len(sev)}, severity < 1.0: {lo}; on consistent rows: {len(on_consistent)} "
+              f"(severity < 1.0: {sum(1 for s in on_consistent if s < 1.0)})")
+
+    p = tj.out_of_fold(X, y, files, groups, recipe)
+    t0, _ = tj.best_threshold(y, p, files, news)
+    print(f"\nout of fold, {recipe.name} (threshold chosen without an override: {t0})")
+    report = {"recipe": recipe.name, "threshold": args.threshold, "rules": []}
+    header = "  ".join(f"{tj._short(f)[:10]:>10}" for f in names)
+    print(f"  {'rule':<38} {'fires':>5} {'thr':>5} {'mean':>6}  {header}")
+    for name, kinds_, sev in RULES:
+        forced = fires(conflicts, kinds_, sev)
+        flips = forced & (p >= args.threshold)  # rows the model called consistent that the rule turns over
+        row = {"rule": name, "fires": {f: int((forced & (files == f)).sum()) for f in names},
+               "turned_over": {f: [int((flips & (files == f) & (y == lab)).sum()) for lab in (1, 0)] for f in names},
+               "fires_on_consistent": {f: int((forced & (files == f) & (y == 1)).sum()) for f in names}}
+        for label, t in (("shipped", args.threshold), ("rechosen", best_threshold_with(y, p, files, news, forced))):
+            s = scores(y, p, files, news, t, forced)
+            row[label] = {"threshold": t, "mean": round(s["mean"], 4),
+                          "per_file": {f: round(v, 4) for f, v in s["per_file"].items()}}
+            print(f"  {name if label == 'shipped' else '  (threshold re-chosen)':<38} {int(forced.sum()):>5} "
+                  f"{t:>5.2f} {s['mean']:>6.3f}  " + "  ".join(f"{s['per_file'][f]:>10.3f}" for f in names))
+        report["rules"].append(row)
+        print(f"  {'':<38} turned over at {args.threshold:.2f} (consistent rows wrongly / inconsistent rows rightly): "
+              + "  ".join(f"{tj._short(f)} {a}/{b}" for f, (a, b) in row["turned_over"].items()))
+
+    if args.lofo:
+        print("\nleave one SummaC file out (the procedure of train_judge.py; the held-out file at its threshold)")
+        report["lofo"] = {}
+        for held in news:
+            out = files == held
+            keep = ~out & ~np.isin(groups, groups[out])
+            model, _, t, _ = tj.train(X[keep], y[keep], files[keep], groups[keep],
+                                        [f for f in news if f != held], [recipe])
+            ph = tj.predict(model, X[out])
+            report["lofo"][held] = {}
+            for name, kinds_, sev in RULES:
+                forced = fires([row for row, o in zip(conflicts, out) if o], kinds_, sev)
+                ba = tj.balanced_accuracy(y[out], (ph >= t) & ~forced)
+                report["lofo"][held][name] = round(ba, 4)
+            print(f"  {tj._short(held):<16} threshold {t}: "
+                  + "  ".join(f"{k} {v:.3f}" for k, v in report["lofo"][held].items()))
+    if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps(report, indent=1) + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
