@@ -45,7 +45,8 @@ def _claim_texts(claim: Claim) -> list[tuple[tuple[str, object], str]]:
     return texts
 
 
-_EMBED_CHUNK = 48  # texts per encode call: large enough to batch well, small enough to start early
+# Texts per encode call: large enough to batch well; the first is smaller, to start early.
+_FIRST_CHUNK, _EMBED_CHUNK = 16, 48
 
 
 def analyse_articles(articles: list[Article], settings: Settings | None = None, embedder: Embedder | None = None):
@@ -68,7 +69,7 @@ def analyse_articles(articles: list[Article], settings: Settings | None = None, 
                 if text not in row:
                     row[text] = len(row)
                     pending.append(text)
-            if len(pending) >= _EMBED_CHUNK:
+            if len(pending) >= (_EMBED_CHUNK if chunks else _FIRST_CHUNK):
                 chunks.append(pool.submit(embedder.encode, pending))
                 pending = []
         if pending:

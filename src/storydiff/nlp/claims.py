@@ -51,7 +51,7 @@ def extract_claims_many(articles: list[Article], nlp=None) -> list[list[Claim]]:
     return per_article
 
 
-def iter_claims(articles: list[Article], nlp=None, batch_size: int = 32) -> Iterator[tuple[int, Claim]]:
+def iter_claims(articles: list[Article], nlp=None, batch_chars: int = 2000) -> Iterator[tuple[int, Claim]]:
     """(article index, claim) in reading order, each paragraph's claims as soon as it is parsed.
 
     Reports of one event share paragraphs (wire copies, rewrites that keep a
@@ -62,7 +62,7 @@ def iter_claims(articles: list[Article], nlp=None, batch_size: int = 32) -> Iter
     nlp = nlp or load_nlp()
     paras = [paragraphs(article.text) for article in articles]
     distinct = list(dict.fromkeys(text for article_paras in paras for _, text in article_paras))
-    parsed = zip(distinct, nlp.pipe(distinct, batch_size=batch_size))
+    parsed = zip(distinct, (doc for batch in _batches(distinct, batch_chars) for doc in nlp.pipe(batch, batch_size=len(batch))))
     docs: dict[str, object] = {}
 
     def doc_of(text: str):
@@ -74,6 +74,21 @@ def iter_claims(articles: list[Article], nlp=None, batch_size: int = 32) -> Iter
     for index, (article, article_paras) in enumerate(zip(articles, paras)):
         for claim in _article_claims(article, ((offset, doc_of(text)) for offset, text in article_paras)):
             yield index, claim
+
+
+def _batches(texts: list[str], chars: int) -> Iterator[list[str]]:
+    """Consecutive texts in batches of about `chars` characters: spaCy batches by count, and one
+    batch of 32 long paragraphs held back the first claims until most of a text was parsed."""
+    batch: list[str] = []
+    size = 0
+    for text in texts:
+        batch.append(text)
+        size += len(text)
+        if size >= chars:
+            yield batch
+            batch, size = [], 0
+    if batch:
+        yield batch
 
 
 def _article_claims(article: Article, docs_with_offsets) -> Iterator[Claim]:
