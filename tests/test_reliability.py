@@ -11,7 +11,6 @@ articles recombined. The subprocesses run the real CLI (`python -m storydiff.cli
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import signal
@@ -21,35 +20,11 @@ import sys
 import time
 from pathlib import Path
 
-import pytest
 from click.testing import CliRunner
 
 from storydiff.ingest import article_id
 
-from conftest import EXAMPLE, FIXTURES, ROOT, SHARED_DATA
-ECB = SHARED_DATA / "stories" / "ecbplus-dev.jsonl"
-
-
-def real_texts(n: int) -> list[str]:
-    """`n` distinct real article texts."""
-    texts: list[str] = []
-    if ECB.exists():
-        with ECB.open(encoding="utf-8") as f:
-            for line in f:
-                text = json.loads(line).get("text") or ""
-                if len(text) >= 200:
-                    texts.append(text)
-    else:
-        paragraphs = [p for path in (EXAMPLE / "aljazeera.txt", EXAMPLE / "rewrite.txt")
-                      for p in path.read_text(encoding="utf-8").split("\n") if len(p) > 80]
-        for i in range(len(paragraphs)):
-            for j in range(len(paragraphs)):
-                if i != j:
-                    texts.append(paragraphs[i] + "\n" + paragraphs[j])
-    unique = list({article_id(t): t for t in texts}.values())
-    if len(unique) < n:
-        pytest.skip(f"only {len(unique)} distinct real texts available, {n} needed")
-    return unique[:n]
+from conftest import FIXTURES, ROOT, real_texts
 
 
 def write_folder(folder: Path, texts: list[str], start: int = 0) -> list[Path]:
