@@ -128,7 +128,9 @@ class Corpus:
             resolved, db = path.resolve(), self.path.resolve()
         except OSError:
             return False
-        if resolved.parent == db.parent and resolved.name.startswith(db.name + ann_file.SUFFIX):
+        index = db.name + ann_file.SUFFIX
+        if resolved.parent == db.parent and (resolved.name == index or (
+                resolved.name.startswith(index + ".") and resolved.name.endswith(".tmp"))):
             return True  # the saved ANN index and the temp files of its saves
         return any(resolved == Path(str(db) + suffix) for suffix in _STORE_SUFFIXES)
 

@@ -377,9 +377,9 @@ class StoryClusterer:
         """The article ids in the ANN index, in key order (key i is the i-th)."""
         return list(self._keys)
 
-    def index_bytes(self) -> bytes | None:
+    def index_bytes(self) -> bytearray | None:
         """The ANN index in usearch's own serialisation (for `load_index`); None while it is empty."""
-        return None if self._index is None else bytes(self._index.save())
+        return None if self._index is None else self._index.save()
 
     def _index_vectors(self, first_key: int, vectors: list[np.ndarray]) -> None:
         """One bulk insert (keys first_key, first_key + 1, ...): 100k articles in seconds, not minutes."""
