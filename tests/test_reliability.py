@@ -22,6 +22,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
+from storydiff.corpus import Corpus
 from storydiff.ingest import article_id
 
 from conftest import FIXTURES, ROOT, real_texts
@@ -44,7 +45,8 @@ def settings_file(tmp_path: Path, batch_size: int) -> Path:
 
 
 def run_add(db: Path, *inputs: Path, settings: Path) -> subprocess.Popen:
-    env = {**os.environ, "PYTHONPATH": str(ROOT / "tests"), "COLUMNS": "200"}
+    # this checkout's src first: the venv's editable install may point at another worktree
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), str(ROOT / "tests")]), "COLUMNS": "200"}
     return subprocess.Popen([sys.executable, "-m", "storydiff.cli", "add", *map(str, inputs), "--db", str(db),
                              "--settings", str(settings)],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, cwd=str(ROOT))
@@ -134,6 +136,10 @@ def test_two_processes_adding_overlapping_inputs(tmp_path):
     for p, (_, err) in zip(procs, results):
         assert p.returncode == 0, err.decode()[-3000:]
     assert_consistent(db, texts)
+    # both saved the story index beside the file; the one left is whole and holds stored articles
+    with Corpus(db) as corpus:
+        corpus._catch_up()
+        assert corpus.ann_status.startswith("loaded: "), corpus.ann_status
 
 
 def test_a_folder_with_ten_percent_malformed_files(tmp_path, stories_module):
