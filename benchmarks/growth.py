@@ -11,7 +11,9 @@ stay news-sized as the corpus grows. Each article is about 10 sentences.
 The whole corpus is added by one `Corpus` in 1,000-article JSONL files; the
 clock is read at each size. At each size a fresh `Corpus` (a new `storydiff
 add` process would do the same) then adds 64 more articles: that time
-includes restoring the clusterer and the near-duplicate index from the store.
+includes restoring the clusterer and the near-duplicate index from the store
+(loading the ANN index the previous add saved beside the database;
+benchmarks/reopen.py compares that with rebuilding it).
 
 Reference, in the same run: `Corpus.add` of the first 199 real ECB+ articles
 into an empty corpus (what `make bench` times), before and after, so that the

@@ -11,7 +11,6 @@ articles recombined. The subprocesses run the real CLI (`python -m storydiff.cli
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import signal
@@ -21,35 +20,12 @@ import sys
 import time
 from pathlib import Path
 
-import pytest
 from click.testing import CliRunner
 
+from storydiff.corpus import Corpus
 from storydiff.ingest import article_id
 
-from conftest import EXAMPLE, FIXTURES, ROOT, SHARED_DATA
-ECB = SHARED_DATA / "stories" / "ecbplus-dev.jsonl"
-
-
-def real_texts(n: int) -> list[str]:
-    """`n` distinct real article texts."""
-    texts: list[str] = []
-    if ECB.exists():
-        with ECB.open(encoding="utf-8") as f:
-            for line in f:
-                text = json.loads(line).get("text") or ""
-                if len(text) >= 200:
-                    texts.append(text)
-    else:
-        paragraphs = [p for path in (EXAMPLE / "aljazeera.txt", EXAMPLE / "rewrite.txt")
-                      for p in path.read_text(encoding="utf-8").split("\n") if len(p) > 80]
-        for i in range(len(paragraphs)):
-            for j in range(len(paragraphs)):
-                if i != j:
-                    texts.append(paragraphs[i] + "\n" + paragraphs[j])
-    unique = list({article_id(t): t for t in texts}.values())
-    if len(unique) < n:
-        pytest.skip(f"only {len(unique)} distinct real texts available, {n} needed")
-    return unique[:n]
+from conftest import FIXTURES, ROOT, real_texts
 
 
 def write_folder(folder: Path, texts: list[str], start: int = 0) -> list[Path]:
@@ -69,7 +45,8 @@ def settings_file(tmp_path: Path, batch_size: int) -> Path:
 
 
 def run_add(db: Path, *inputs: Path, settings: Path) -> subprocess.Popen:
-    env = {**os.environ, "PYTHONPATH": str(ROOT / "tests"), "COLUMNS": "200"}
+    # this checkout's src first: the venv's editable install may point at another worktree
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), str(ROOT / "tests")]), "COLUMNS": "200"}
     return subprocess.Popen([sys.executable, "-m", "storydiff.cli", "add", *map(str, inputs), "--db", str(db),
                              "--settings", str(settings)],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, cwd=str(ROOT))
@@ -159,6 +136,10 @@ def test_two_processes_adding_overlapping_inputs(tmp_path):
     for p, (_, err) in zip(procs, results):
         assert p.returncode == 0, err.decode()[-3000:]
     assert_consistent(db, texts)
+    # both saved the story index beside the file; the one left is whole and holds stored articles
+    with Corpus(db) as corpus:
+        corpus._catch_up()
+        assert corpus.ann_status.startswith("loaded: "), corpus.ann_status
 
 
 def test_a_folder_with_ten_percent_malformed_files(tmp_path, stories_module):

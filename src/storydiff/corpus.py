@@ -14,6 +14,12 @@ transaction (articles, signals, copies, story memberships together), so a
 batch is stored whole or not at all. Before it writes, a batch first takes
 in whatever other processes stored since (under the write lock), so the
 clusterer and the duplicate finder always see the whole corpus.
+
+A new process restores the clusterer from the store, but loads its ANN index
+from `news.db.stories-ann` (store/ann_file.py) when that file holds the
+store's articles, and only indexes those stored since; after an `add`
+commits, the index is saved there again (atomically). A missing, stale,
+corrupt or foreign file is rebuilt from the store; `ann_status` says which.
 """
 
 from __future__ import annotations
@@ -24,6 +30,7 @@ import json
 import os
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -34,7 +41,7 @@ from .errors import InputError, StorydiffError
 from .ingest.sidecar import SIDECAR_NAME
 from .model import Article, Report
 from .settings import Settings, load_settings
-from .store import Store, StoreError, UnknownStoryError, members_hash  # noqa: F401 (StoreError re-exported)
+from .store import Store, StoreError, UnknownStoryError, ann_file, members_hash  # noqa: F401 (StoreError re-exported)
 
 __all__ = ["Corpus", "AddSummary", "StoryInfo", "default_db_path", "EXPORT_FORMATS"]
 
@@ -99,6 +106,11 @@ class Corpus:
         self._clusterer = None
         self._dupes = None
         self._seen_seq = 0  # the clusterer and duplicate finder hold every article up to this seq
+        self.ann_path = ann_file.ann_path(self.path)
+        self._ann_saved = 0  # how many articles the index file holds, as far as this process knows
+        # how the story clusterer's ANN index was last restored or saved (loaded, rebuilt and why,
+        # not saved and why), for people and tests; None until a restore happens
+        self.ann_status: str | None = None
 
     def close(self) -> None:
         self.store.close()
@@ -113,10 +125,14 @@ class Corpus:
 
     def _is_store_file(self, path: Path) -> bool:
         try:
-            resolved = path.resolve()
+            resolved, db = path.resolve(), self.path.resolve()
         except OSError:
             return False
-        return any(resolved == Path(str(self.path.resolve()) + suffix) for suffix in _STORE_SUFFIXES)
+        index = db.name + ann_file.SUFFIX
+        if resolved.parent == db.parent and (resolved.name == index or (
+                resolved.name.startswith(index + ".") and resolved.name.endswith(".tmp"))):
+            return True  # the saved ANN index and the temp files of its saves
+        return any(resolved == Path(str(db) + suffix) for suffix in _STORE_SUFFIXES)
 
     def _expand(self, inputs: Iterable[str], summary: AddSummary) -> list[str]:
         """Folders into their files (recursively; hidden files and this corpus's own files skipped)."""
@@ -233,6 +249,7 @@ class Corpus:
                 batch = []
         if batch:
             self._add_batch(batch, summary)
+        self._save_ann_index()
         return summary
 
     def _add_batch(self, batch: list[Article], summary: AddSummary) -> None:
@@ -249,7 +266,7 @@ class Corpus:
         by_id = {s.article_id: s for s in signals}
         self._ensure_indexes()
         signatures = {a.id: self._dupes.signature(a.text) for a in fresh}  # outside the write lock
-        with self.store.transaction():
+        with self.store.transaction(), self._forget_indexes_on_error():
             self._catch_up()
             new = self.store.insert_articles(fresh)
             new_ids = {a.id for a in new}
@@ -278,6 +295,17 @@ class Corpus:
             else:
                 summary.added.append(a)
         summary.stories.update(assignments)
+
+    @contextmanager
+    def _forget_indexes_on_error(self):
+        """A batch whose transaction rolls back may already be in the clusterer and duplicate
+        finder: drop them, so they are restored from what the store really holds (and an index
+        holding articles the store lacks is never saved)."""
+        try:
+            yield
+        except BaseException:
+            self._clusterer = self._dupes = None
+            raise
 
     def _get_embedder(self):
         if self._embedder is None:
@@ -316,8 +344,70 @@ class Corpus:
         members = self.store.memberships()
         restored = [(_as_signals(s), members[s.article_id])
                     for s in self.store.signals_after(self._seen_seq) if s.article_id in members]
-        self._clusterer.restore(restored)
+        if len(self._clusterer) == 0 and restored:
+            self._clusterer.restore(restored, saved_index=self._load_ann_index(restored))
+        else:
+            self._clusterer.restore(restored)
         self._seen_seq = self.store.max_seq()
+
+    # --- the saved ANN index ------------------------------------------------------------
+
+    def _load_ann_index(self, restored: list) -> object | None:
+        """The saved ANN index when it holds a prefix of `restored` (the store's clustered articles in
+        arrival order) for this story model; else None, and the clusterer indexes every vector again."""
+        from . import stories
+
+        self._ann_saved = 0
+        found = ann_file.read(self.ann_path)
+        if isinstance(found, str):
+            self.ann_status = f"rebuilt: {found}"
+            return None
+        header, payload = found
+        count = header.get("count")
+        if header.get("model") != self._model_name():
+            reason = f"the saved index was made with {header.get('model')}, not {self._model_name()}"
+        elif header.get("usearch") != stories.usearch_version():
+            reason = f"the saved index was written by usearch {header.get('usearch')}"
+        elif not isinstance(count, int) or not 0 < count <= len(restored) or header.get("ids_sha256") != \
+                ann_file.ids_digest(s.article_id for s, _ in restored[:count]):
+            reason = "the saved index holds other articles than the store (another corpus, or an older copy)"
+        else:
+            try:
+                index = stories.load_index(payload, ndim=len(restored[0][0].vector))
+            except ValueError as err:
+                reason = f"the saved index is unusable: {err}"
+            else:
+                if len(index) == count:
+                    self._ann_saved = count
+                    self.ann_status = f"loaded: {count} articles" + (
+                        f", {len(restored) - count} added since" if len(restored) > count else "")
+                    return index
+                reason = f"the saved index holds {len(index)} vectors, its header says {count}"
+        self.ann_status = f"rebuilt: {reason}"
+        return None
+
+    def _save_ann_index(self) -> None:
+        """Save the clusterer's ANN index beside the database when it holds more than the file does.
+
+        Only after the batches committed; a failure to save loses nothing (the next process
+        rebuilds from the store), so it is recorded in `ann_status` rather than raised."""
+        from . import stories
+
+        clusterer = self._clusterer
+        if clusterer is None or len(clusterer) == self._ann_saved:
+            return
+        ids = clusterer.index_ids()
+        payload = clusterer.index_bytes()
+        if payload is None:
+            return
+        header = {"model": self._model_name(), "usearch": stories.usearch_version(), "count": len(ids),
+                  "ids_sha256": ann_file.ids_digest(ids), "max_seq": self._seen_seq}
+        try:
+            ann_file.save(self.ann_path, payload, header)
+        except OSError as err:
+            self.ann_status = f"not saved: {err.strerror or err}"
+            return
+        self._ann_saved = len(ids)
 
     # --- stories ------------------------------------------------------------------------
 

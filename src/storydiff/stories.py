@@ -5,6 +5,7 @@
     clusterer.add(signals[0])          -> "s-<first article id>"
     clusterer.add_many(signals[1:])    -> [story id, ...]
     clusterer.restore(stored_pairs)    # rebuild from stored assignments
+    clusterer.restore(stored_pairs, saved_index=load_index(payload, ndim))   # ANN index saved earlier
 
 Near-duplicates (wire copy, reposts) live in `duplicates.py`.
 
@@ -48,6 +49,13 @@ neutral. The best story is joined when its score reaches `threshold`,
 otherwise the article starts a story with id "s-<article id>", which never
 changes. All story state is sums and counts, so `restore` rebuilds exactly
 the state an uninterrupted run had, whatever order the pairs arrive in.
+Inserting every vector into a new HNSW graph is the costly part of a
+restore, so the graph itself can be saved (`index_bytes`) and handed back
+(`load_index`, `restore(..., saved_index=)`); `Corpus` keeps it beside the
+database (store/ann_file.py). HNSW search is approximate, so a graph built
+one article at a time and one rebuilt in bulk may in rare cases return
+different neighbour lists; with 20 neighbours the stories they point to were
+the same for all 64 new articles at 10k (benchmarks/reopen.py).
 
 Why these numbers. The weights came from a logistic regression of "is this
 the article's story" on the three scores, over candidate stories met while
@@ -342,23 +350,46 @@ class StoryClusterer:
     def add_many(self, items: list[StorySignals]) -> list[str]:
         return [self.add(s) for s in items]
 
-    def restore(self, items: Iterable[tuple[StorySignals, str]]) -> None:
-        start, vectors = len(self._keys), []
-        for signals, story in items:
+    def restore(self, items: Iterable[tuple[StorySignals, str]], saved_index=None) -> None:
+        """Take in stored (signals, story id) pairs without clustering them again.
+
+        `saved_index` (from `load_index`, into an empty clusterer only) already holds the vectors
+        of the first `len(saved_index)` items under keys 0, 1, ...: only the items after those are
+        indexed here. The caller checks that it holds those articles (`index_ids`).
+        """
+        items = list(items)
+        start = len(self._keys)
+        covered = 0
+        if saved_index is not None:
+            if start or len(saved_index) > len(items):
+                raise ValueError("a saved index seeds an empty clusterer, with at least as many items as it holds")
+            self._index, covered = saved_index, len(saved_index)
+        vectors = []
+        for i, (signals, story) in enumerate(items):
             if signals.article_id not in self._story_of:
                 self._attach(signals, story, index=False)
-                vectors.append(signals.vector)
-        if vectors:  # one bulk insert: a corpus of 100k articles is restored in seconds, not minutes
-            self._index.add(np.arange(start, len(self._keys)), np.asarray(vectors, dtype=np.float32))
+                if i >= covered:
+                    vectors.append(signals.vector)
+        if vectors:
+            self._index_vectors(len(self._keys) - len(vectors), vectors)
+
+    def index_ids(self) -> list[str]:
+        """The article ids in the ANN index, in key order (key i is the i-th)."""
+        return list(self._keys)
+
+    def index_bytes(self) -> bytearray | None:
+        """The ANN index in usearch's own serialisation (for `load_index`); None while it is empty."""
+        return None if self._index is None else self._index.save()
+
+    def _index_vectors(self, first_key: int, vectors: list[np.ndarray]) -> None:
+        """One bulk insert (keys first_key, first_key + 1, ...): 100k articles in seconds, not minutes."""
+        self._index.add(np.arange(first_key, first_key + len(vectors)), np.asarray(vectors, dtype=np.float32))
 
     # -- internals
 
     def _attach(self, s: StorySignals, story_id: str, index: bool = True) -> None:
         if self._index is None:
-            Index = _usearch_index()
-            # half precision: neighbour lists as with f32 (999 of 1,000 assignments the same at 20k
-            # articles), half the memory, and insert and search about a third cheaper
-            self._index = Index(ndim=len(s.vector), metric="cos", dtype="f16")
+            self._index = _usearch_index()(ndim=len(s.vector), **_INDEX_KIND)
         story = self._stories.get(story_id)
         if story is None:
             story = self._stories[story_id] = _Story(story_id, np.zeros(len(s.vector), dtype=np.float64))
@@ -430,6 +461,33 @@ class StoryClusterer:
         if gap is not None and p.time_window_days:
             score -= p.time_weight * gap / p.time_window_days
         return score
+
+
+# half precision: neighbour lists as with f32 (999 of 1,000 assignments the same at 20k
+# articles), half the memory, and insert and search about a third cheaper
+_INDEX_KIND = {"metric": "cos", "dtype": "f16"}
+
+
+def load_index(payload, ndim: int):
+    """A usearch index from `StoryClusterer.index_bytes()`; ValueError when it is not one the
+    clusterer would have made for `ndim`-dimensional vectors."""
+    try:
+        index = _usearch_index().restore(payload)
+    except (RuntimeError, ValueError) as err:
+        raise ValueError(f"usearch cannot read it ({err})") from None
+    if index is None:
+        raise ValueError("usearch cannot read it")
+    kind = (index.ndim, str(index.metric).rsplit(".", 1)[-1].lower(), str(index.dtype).rsplit(".", 1)[-1].lower())
+    if kind != (ndim, _INDEX_KIND["metric"], _INDEX_KIND["dtype"]):
+        raise ValueError(f"it is a {kind[1]}/{kind[2]} index of {kind[0]} dimensions, not "
+                         f"{_INDEX_KIND['metric']}/{_INDEX_KIND['dtype']} of {ndim}")
+    return index
+
+
+def usearch_version() -> str:
+    import usearch
+
+    return getattr(usearch, "__version__", "unknown")
 
 
 def _usearch_index():
