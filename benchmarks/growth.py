@@ -98,14 +98,15 @@ def write_files(records, folder: Path, n: int) -> list[Path]:
 
 
 class StageClock:
-    """Wall seconds spent in the story signals and in clustering, so growth can be attributed."""
+    """Wall seconds spent in some functions, by stage, so that a time can be attributed.
 
-    def __init__(self):
-        from storydiff import stories
+    `targets`: (module or class, function name, stage name); each function is wrapped in place.
+    """
 
-        self.seconds = {"signals": 0.0, "clustering": 0.0}
-        self._wrap(stories, "signals_for", "signals")
-        self._wrap(stories.StoryClusterer, "add_many", "clustering")
+    def __init__(self, targets):
+        self.seconds = {stage: 0.0 for _, _, stage in targets}
+        for owner, name, stage in targets:
+            self._wrap(owner, name, stage)
 
     def _wrap(self, owner, name, stage):
         inner = getattr(owner, name)
@@ -169,7 +170,9 @@ def main() -> None:
 
         db = folder / "growth.db"
         done, elapsed = 0, 0.0
-        clock = StageClock()
+        from storydiff import stories
+
+        clock = StageClock([(stories, "signals_for", "signals"), (stories.StoryClusterer, "add_many", "clustering")])
         with Corpus(db, settings) as corpus:
             for n, extra_file in zip(sizes, top_up):
                 clock.take()

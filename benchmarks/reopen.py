@@ -38,33 +38,6 @@ import growth  # noqa: E402  (the synthetic articles)
 EXTRA = 64
 
 
-class Clock:
-    """Wall seconds in the restore (`Corpus._catch_up`) and in saving the index."""
-
-    def __init__(self):
-        from storydiff.corpus import Corpus
-
-        self.seconds = {"restore": 0.0, "save": 0.0}
-        for name, stage in (("_catch_up", "restore"), ("_save_ann_index", "save")):
-            self._wrap(Corpus, name, stage)
-
-    def _wrap(self, owner, name, stage):
-        inner = getattr(owner, name)
-
-        def timed(*args, **kwargs):
-            start = time.perf_counter()
-            try:
-                return inner(*args, **kwargs)
-            finally:
-                self.seconds[stage] += time.perf_counter() - start
-
-        setattr(owner, name, timed)
-
-    def take(self) -> dict:
-        out, self.seconds = self.seconds, dict.fromkeys(self.seconds, 0.0)
-        return out
-
-
 def copy_corpus(db: Path, to: Path, with_index: bool) -> Path:
     from storydiff.store import ann_file
 
@@ -76,7 +49,7 @@ def copy_corpus(db: Path, to: Path, with_index: bool) -> Path:
     return to
 
 
-def one_run(db: Path, scratch: Path, extra: Path, with_index: bool, settings, clock: Clock) -> dict:
+def one_run(db: Path, scratch: Path, extra: Path, with_index: bool, settings, clock: growth.StageClock) -> dict:
     from storydiff.corpus import Corpus
 
     copy = copy_corpus(db, scratch / f"run-{time.monotonic_ns()}.db", with_index)
@@ -93,7 +66,7 @@ def one_run(db: Path, scratch: Path, extra: Path, with_index: bool, settings, cl
             "stories": summary.stories}
 
 
-def measure(db: Path, extra: Path, runs: int, settings, clock: Clock, scratch: Path) -> dict:
+def measure(db: Path, extra: Path, runs: int, settings, clock: growth.StageClock, scratch: Path) -> dict:
     from storydiff.corpus import Corpus
     from storydiff.store import ann_file
 
@@ -147,7 +120,10 @@ def main() -> None:
             files = growth.write_files(records, folder / "in", sizes[-1])
         extra = growth.write_files(records, folder / "extra", EXTRA)[0]
         growth.reference_rate(settings, rows[:20], folder)  # loads the models
-        clock = Clock()
+        from storydiff.corpus import Corpus
+
+        # wall seconds in the restore (`Corpus._catch_up`) and in saving the index
+        clock = growth.StageClock([(Corpus, "_catch_up", "restore"), (Corpus, "_save_ann_index", "save")])
         if args.db:
             results.append(measure(Path(args.db), extra, args.runs, settings, clock, folder))
             print(json.dumps(results[-1]), flush=True)
