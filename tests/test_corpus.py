@@ -266,3 +266,35 @@ def test_corpus_is_exported_from_the_package(tmp_path):
     with pytest.raises(StoreError):
         (tmp_path / "x.db").write_text("nope" * 10)
         storydiff.Corpus(tmp_path / "x.db")
+
+
+def test_a_corpus_reopened_marks_the_same_near_copies_as_one_left_open(tmp_path):
+    """A new process restores the near-copy index from the store (in bulk); what it finds must not
+    depend on whether the corpus was closed between two adds."""
+    from conftest import real_texts
+
+    texts = real_texts(24)
+    first, second = tmp_path / "first", tmp_path / "second"
+    first.mkdir(), second.mkdir()
+    for i, text in enumerate(texts[:16]):
+        write_article(first, f"{i:02}.txt", text)
+        if i % 4 == 0:  # copies within the first add
+            write_article(first, f"{i:02}-repost.txt", "From our partners:\n" + text)
+    for i, text in enumerate(texts[16:]):
+        write_article(second, f"{i:02}.txt", text)
+    for i in range(0, 16, 3):  # copies, in the second add, of first-add originals and first-add copies
+        write_article(second, f"{i:02}-shared.txt", "Shared by a reader:\n" + texts[i] + "\nMore to follow.")
+
+    def near_copies(summary):
+        return sorted((source.rsplit("/", 1)[-1], copy_of) for source, _, copy_of in summary.near_copies)
+
+    with Corpus(tmp_path / "open.db") as corpus:
+        open_first = near_copies(corpus.add([str(first)]))
+        open_second = near_copies(corpus.add([str(second)]))
+    with Corpus(tmp_path / "reopened.db") as corpus:
+        reopened_first = near_copies(corpus.add([str(first)]))
+    with Corpus(tmp_path / "reopened.db") as corpus:  # empty in-memory state, as in a new process
+        reopened_second = near_copies(corpus.add([str(second)]))
+        assert len(corpus._dupes) == 16 + 4 + 8 + 6
+    assert open_first == reopened_first and len(open_first) == 4
+    assert open_second == reopened_second and len(open_second) == 6

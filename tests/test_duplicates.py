@@ -88,3 +88,31 @@ def test_restored_articles_keep_their_stored_originals(original):
     assert finder.original_of("copy") == "orig"
     # a repost of the restored copy names the root, as in an uninterrupted run
     assert finder.add("copy-of-copy", repost(original) + "\nMore reactions to follow.") == "orig"
+
+
+def test_restoring_many_at_once_builds_the_same_index_as_restoring_one_by_one():
+    from conftest import real_texts
+
+    texts = real_texts(40)
+    rows = []  # (id, original, signature, text): reposts point at their original
+    signer = DuplicateFinder(load_settings())
+    for i, text in enumerate(texts[:30]):
+        rows.append((f"a{i}", None, signer.signature(text), None))
+        if i % 5 == 0:
+            rows.append((f"r{i}", f"a{i}", None, "Shared by a reader:\n" + text + "\nMore to follow."))
+    one_by_one, at_once = DuplicateFinder(load_settings()), DuplicateFinder(load_settings())
+    for article_id, original, signature, text in rows:
+        one_by_one.restore(article_id, original, text, signature=signature)
+    at_once.restore_many(rows + rows[:3])  # ids seen before are skipped, as `restore` skips them
+    assert len(at_once) == len(rows)
+    for article_id, *_ in rows:
+        assert list(at_once._lsh.keys.get(article_id)) == list(one_by_one._lsh.keys.get(article_id))
+        assert at_once.original_of(article_id) == one_by_one.original_of(article_id)
+    for band in range(one_by_one._lsh.b):
+        assert at_once._lsh.hashtables[band]._dict == one_by_one._lsh.hashtables[band]._dict
+    # and both answer later adds alike: reposts of restored articles and of restored copies, new texts
+    for i, text in enumerate(texts[:30:3]):
+        later = "Reposted:\n" + text + "\nCopyright 2025."
+        assert at_once.add(f"later{i}", later) == one_by_one.add(f"later{i}", later) == f"a{i * 3}"
+    for i, text in enumerate(texts[30:]):
+        assert at_once.add(f"new{i}", text) is one_by_one.add(f"new{i}", text) is None

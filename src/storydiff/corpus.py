@@ -339,8 +339,8 @@ class Corpus:
         if self.store.max_seq() <= self._seen_seq:
             return
         copies = self.store.copies()
-        for article_id, signature, text in self.store.minhashes_after(self._seen_seq, self._dupes.params):
-            self._dupes.restore(article_id, copies.get(article_id), text, signature=signature)
+        self._dupes.restore_many((article_id, copies.get(article_id), signature, text) for article_id, signature, text
+                                 in self.store.minhashes_after(self._seen_seq, self._dupes.params))
         members = self.store.memberships()
         restored = [(_as_signals(s), members[s.article_id])
                     for s in self.store.signals_after(self._seen_seq) if s.article_id in members]
