@@ -24,7 +24,6 @@ import argparse
 import hashlib
 import json
 import sys
-import time
 from pathlib import Path
 
 import numpy as np
@@ -48,39 +47,13 @@ RULES = [
 
 def compute_conflicts(examples, cache_dir: Path, read_dirs: list[Path]) -> list[list[dict]]:
     """Per row: the conflicts naming a derived claim ({kind, severity}), as check_analysed sees them."""
-    from storydiff import align, judge
-    from storydiff.backends.embedder import get_embedder
-    from storydiff.consistency import claim_verdicts, judge_derived
-    from storydiff.evaluate import AnalysisCache
-    from storydiff.nlp import claims
-    from storydiff.settings import load_settings
+    from storydiff.consistency import claim_verdicts
 
-    settings = load_settings()
-    embedder = get_embedder(settings)
-    cache = AnalysisCache(settings, embedder, cache_dir / "analyses", also_read=tuple(read_dirs))
-    versions = [claims.STAGE_VERSION, align.STAGE_VERSION, judge.STAGE_VERSION, "order-judged"]
-    stamp = hashlib.sha256("|".join(versions).encode()).hexdigest()[:8]
-    cache_dir.mkdir(parents=True, exist_ok=True)
-    path = cache_dir / f"conflicts-{stamp}.jsonl"
-    known = {}
-    if path.exists():
-        for line in path.read_text().splitlines():
-            row = json.loads(line)
-            known[row["key"]] = row["conflicts"]
-    out_rows, start = [], time.time()
-    with path.open("a") as out:
-        for n, ex in enumerate(examples, 1):
-            key = hashlib.sha256(f"{ex.source}\x00{ex.derived}".encode()).hexdigest()[:20]
-            if key not in known:
-                result = judge_derived(cache.get(ex.source, "source"), cache.get(ex.derived, "derived"), settings,
-                                       embedder)
-                seen = {id(v): v for vs in claim_verdicts(result).values() for v in vs if v.label == "conflict"}
-                known[key] = [{"kind": v.conflict_kind, "severity": v.severity} for v in seen.values()]
-                out.write(json.dumps({"key": key, "conflicts": known[key]}) + "\n")
-            out_rows.append(known[key])
-            if n % 250 == 0:
-                tj.log(f"  conflicts {n}/{len(examples)} ({time.time() - start:.0f}s)")
-    return out_rows
+    def conflicts(result) -> list[dict]:
+        seen = {id(v): v for vs in claim_verdicts(result).values() for v in vs if v.label == "conflict"}
+        return [{"kind": v.conflict_kind, "severity": v.severity} for v in seen.values()]
+
+    return tj.cached_per_row(examples, cache_dir, read_dirs, "conflicts", conflicts)
 
 
 def fires(conflicts: list[list[dict]], kinds, min_severity: float) -> np.ndarray:

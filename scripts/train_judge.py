@@ -77,44 +77,57 @@ class Recipe:
 RECIPES = [Recipe(w, c) for w in ("none", "class", "file-class") for c in (0.05, 0.5)]
 
 
-def compute_features(examples, cache_dir: Path, read_dirs: list[Path]):
+def cached_per_row(examples, cache_dir: Path, read_dirs: list[Path], name: str, compute,
+                   stamp_before: tuple[str, ...] = (), stamp_after: tuple[str, ...] = ()) -> list:
+    """`compute(result)` for each example's source/derived `judge_derived` result, cached.
+
+    The values live in `cache_dir/<name>-<stamp>.jsonl`, keyed by the two texts; the stamp is a
+    digest of every stage that makes the result, between `stamp_before` and `stamp_after` (a new claims or judge version
+    must not reuse old rows). Analyses come from `cache_dir/analyses`, also reading `read_dirs`.
+    """
+    from storydiff import align, judge
     from storydiff.backends.embedder import get_embedder
-    from storydiff.consistency import claim_verdicts, judge_derived
+    from storydiff.consistency import judge_derived
     from storydiff.evaluate import AnalysisCache
-    from storydiff.judge_features import FEATURE_NAMES, FEATURES_VERSION, doc_features
+    from storydiff.nlp import claims
     from storydiff.settings import load_settings
 
     settings = load_settings()
     embedder = get_embedder(settings)
     cache = AnalysisCache(settings, embedder, cache_dir / "analyses", also_read=tuple(read_dirs))
-    from storydiff import align, judge
-    from storydiff.nlp import claims
-
-    # Features depend on every stage that makes them: a new claims or judge version must not reuse old rows.
-    versions = [FEATURES_VERSION, claims.STAGE_VERSION, align.STAGE_VERSION, judge.STAGE_VERSION, "order-judged"]
-    stamp = hashlib.sha256(f"{'|'.join(versions)}|{','.join(FEATURE_NAMES)}".encode()).hexdigest()[:8]
+    versions = [*stamp_before, claims.STAGE_VERSION, align.STAGE_VERSION, judge.STAGE_VERSION, "order-judged",
+                *stamp_after]
+    stamp = hashlib.sha256("|".join(versions).encode()).hexdigest()[:8]
     cache_dir.mkdir(parents=True, exist_ok=True)
-    feature_file = cache_dir / f"features-{stamp}.jsonl"
+    path = cache_dir / f"{name}-{stamp}.jsonl"
     known = {}
-    if feature_file.exists():
-        for line in feature_file.read_text().splitlines():
+    if path.exists():
+        for line in path.read_text().splitlines():
             row = json.loads(line)
-            known[row["key"]] = row["features"]
-    rows = []
-    start = time.time()
-    with feature_file.open("a") as out:
+            known[row["key"]] = row[name]
+    values, start = [], time.time()
+    with path.open("a") as out:
         for n, ex in enumerate(examples, 1):
             key = hashlib.sha256(f"{ex.source}\x00{ex.derived}".encode()).hexdigest()[:20]
             if key not in known:
-                result = judge_derived(cache.get(ex.source, "source"), cache.get(ex.derived, "derived"), settings,
-                                       embedder)
-                by_claim = claim_verdicts(result)
-                known[key] = doc_features(result, list(range(len(result.derived.claims))), by_claim)
-                out.write(json.dumps({"key": key, "features": known[key]}) + "\n")
-            rows.append([known[key][name] for name in FEATURE_NAMES])
+                known[key] = compute(judge_derived(cache.get(ex.source, "source"), cache.get(ex.derived, "derived"),
+                                                   settings, embedder))
+                out.write(json.dumps({"key": key, name: known[key]}) + "\n")
+            values.append(known[key])
             if n % 250 == 0:
-                print(f"  features {n}/{len(examples)} ({time.time() - start:.0f}s)", file=sys.stderr)
-    return np.array(rows, dtype=float), list(FEATURE_NAMES)
+                log(f"  {name} {n}/{len(examples)} ({time.time() - start:.0f}s)")
+    return values
+
+
+def compute_features(examples, cache_dir: Path, read_dirs: list[Path]):
+    from storydiff.consistency import claim_verdicts
+    from storydiff.judge_features import FEATURE_NAMES, FEATURES_VERSION, doc_features
+
+    features = cached_per_row(
+        examples, cache_dir, read_dirs, "features",
+        lambda result: doc_features(result, list(range(len(result.derived.claims))), claim_verdicts(result)),
+        stamp_before=(FEATURES_VERSION,), stamp_after=(",".join(FEATURE_NAMES),))
+    return np.array([[row[name] for name in FEATURE_NAMES] for row in features], dtype=float), list(FEATURE_NAMES)
 
 
 def balanced_accuracy(y, pred) -> float:
