@@ -428,7 +428,8 @@ def judge_order(ctx: PairContext, used_pairs: set) -> list[Verdict]:
         return float(min(score[rows_x[0], rows_y[0]], score[rows_x[1], rows_y[1]]))
 
     # The same sentences in both (a wire copy) cannot disagree with themselves.
-    pairs = [(x, y) for x in _stated_orders(ctx.left) for y in _stated_orders(ctx.right) if x.texts != y.texts
+    right = _stated_orders(ctx.right)  # once: a comprehension's inner iterable is rebuilt for every x
+    pairs = [(x, y) for x in _stated_orders(ctx.left) for y in right if x.texts != y.texts
              and max(score[i, j] for i in set(x.rows) for j in set(y.rows)) >= ORDER_CLAIM_MIN]
     phrases.embed(c for x, y in pairs for o in (x.order, y.order) for c in (o.event_core, o.anchor_core))
     hopeful = [(x, y) for x, y in pairs if _cores_could_match(x.order, y.order, phrases.similarity)]
