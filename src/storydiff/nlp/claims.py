@@ -103,7 +103,7 @@ def _article_claims(article: Article, docs_with_offsets) -> Iterator[Claim]:
     seen_texts: set[str] = set()
     sentence_count = lines = 0
     before = None  # (doc offset, span) of the sentence before, whatever paragraph it is in
-    waiting: list[tuple[Claim, object, int]] = []  # (claim, span, doc offset); the first depends on the layout
+    waiting: list[Claim] = []  # the first has an order anchored across a line break
     for offset, doc in docs_with_offsets:
         sentences = split_sentences([(offset, doc)], sentence_count)
         quotes = quotes_from_doc(doc, offset)
@@ -118,18 +118,14 @@ def _article_claims(article: Article, docs_with_offsets) -> Iterator[Claim]:
             if previous is not None and previous[1] is None:
                 previous = None
             claim = _claim(article, sentence, span, quotes, offset, previous)
-            if not waiting and k == 0 and previous is not None and claim.orders != _claim_orders(span, offset):
-                waiting.append((claim, span, offset))
-            elif waiting:
-                waiting.append((claim, span, offset))
+            if waiting or (k == 0 and any(o.anchor_sentence is not None for o in claim.orders)):
+                waiting.append(claim)
             else:
                 yield claim
-    if waiting:
-        first, span, offset = waiting[0]
-        if _real_paragraphs(sentence_count, lines):
-            waiting[0] = (replace(first, orders=_claim_orders(span, offset)), span, offset)
-        for claim, _, _ in waiting:
-            yield claim
+    if waiting and _real_paragraphs(sentence_count, lines):
+        first = waiting[0]
+        waiting[0] = replace(first, orders=tuple(o for o in first.orders if o.anchor_sentence is None))
+    yield from waiting
 
 
 def _real_paragraphs(sentences: int, lines: int) -> bool:
