@@ -10,7 +10,7 @@ Rules, in order of how specific the evidence is:
 3. times: aligned claims naming different dates, days or clock times conflict,
    and so do claims that put the same two events in opposite order;
 4. statements: aligned claims agree (or are unclear when only loosely related),
-   and conflict when one negates the other;
+   and conflict when one denies a word the other affirms;
 5. whatever has no counterpart is only in its source.
 """
 
@@ -29,7 +29,8 @@ from .nlp.times import same_time
 from .nlp.wording import word_diff
 from .settings import Settings
 
-STAGE_VERSION = "storydiff.judge.rules.v3"  # v2: order-of-events conflicts; v3: anchors in the sentence before
+STAGE_VERSION = "storydiff.judge.rules.v4"  # v2: order-of-events conflicts; v3: anchors in the sentence before;
+# v4: a negation conflicts only where it denies a word the other sentence affirms
 
 QUOTE_MATCH = 0.7  # share of the shorter quote's words found in order in the other
 FIGURE_PAIR_MIN = 0.5  # combined claim + context similarity for two figures to be about one thing
@@ -481,6 +482,18 @@ def _order_detail(o: EventOrder) -> dict:
             "anchor_in_sentence_before": o.anchor_sentence is not None}
 
 
+def _denial(a: Claim, b: Claim) -> tuple[Claim, str] | None:
+    """The claim that denies a word the other affirms ("was not signed" / "was signed"), and the word.
+
+    A sentence whose negation sits in a clause the other leaves out is no denial of it.
+    """
+    for denier, other in ((a, b), (b, a)):
+        for word in denier.negated_lemmas:
+            if word in other.lemmas and word not in other.negated_lemmas:
+                return denier, word
+    return None
+
+
 def judge_statements(ctx: PairContext, covered: set, used: set, used_pairs: set) -> list[Verdict]:
     """Best counterparts, both ways, not already judged on a quote, figure or time."""
     min_score = ctx.settings.get("align", "min_score")
@@ -505,10 +518,12 @@ def judge_statements(ctx: PairContext, covered: set, used: set, used_pairs: set)
         if (a.id, b.id) in used_pairs:
             continue
         ev = (evidence(a), evidence(b))
-        if a.negated != b.negated and s >= NEGATION_SCORE:
-            negated = ctx.left_article.label if a.negated else ctx.right_article.label
+        denial = _denial(a, b) if s >= NEGATION_SCORE else None
+        if denial is not None:
+            denier, word = denial
+            negated = ctx.left_article.label if denier is a else ctx.right_article.label
             verdicts.append(Verdict(
-                "conflict", f"the statements match but {negated} negates it", round(s * 0.8, 3), ev,
+                "conflict", f"the statements match but {negated} negates “{word}”", round(s * 0.8, 3), ev,
                 conflict_kind="negation", severity=0.7,
             ))
         elif a.id in covered and b.id in covered:

@@ -198,6 +198,8 @@ class Claim:
     entities: tuple[str, ...] = ()
     negated: bool = False
     orders: tuple[EventOrder, ...] = ()  # "A after B" relations, see nlp/order.py
+    lemmas: tuple[str, ...] = ()  # content words, lower-case lemmas
+    negated_lemmas: tuple[str, ...] = ()  # what the sentence's negations deny ("did not sign" -> "sign")
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,8 @@ from .quotes import quotes_from_doc
 from .sentences import paragraphs, split_sentences
 from .times import extract_times
 
-STAGE_VERSION = "storydiff.claims.v3"  # v2: Claim.orders; v3: orders anchored in the sentence before
+STAGE_VERSION = "storydiff.claims.v4"  # v2: Claim.orders; v3: orders anchored in the sentence before;
+# v4: Claim.lemmas and Claim.negated_lemmas (what a negation denies)
 
 _ENTITY_LABELS = {"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "EVENT", "LAW", "PRODUCT"}
 _MIN_WORDS = 4
@@ -31,6 +32,46 @@ def normalise_entity(ent) -> str:
     if ent.label_ == "PERSON":
         return tokens[-1].text.lower()
     return " ".join(t.text.lower() for t in tokens)
+
+
+_CONTENT_POS = {"VERB", "NOUN", "PROPN", "ADJ", "ADV", "NUM"}
+_COMPLEMENTS = {"acomp", "attr", "oprd", "xcomp", "dobj", "advmod", "npadvmod"}
+
+
+def _is_content(token) -> bool:
+    """A word a negation can deny; not "be" or an auxiliary ("is not fit": the word is "fit")."""
+    return token.pos_ in _CONTENT_POS and token.is_alpha and token.lemma_.lower() != "be"
+
+
+def content_lemmas(span) -> tuple[str, ...]:
+    """The sentence's content words as lower-case lemmas, in order, once each."""
+    return tuple(dict.fromkeys(t.lemma_.lower() for t in span if _is_content(t)))
+
+
+def negated_lemmas(span) -> tuple[str, ...]:
+    """What the sentence's negations deny, as lemmas: "did not sign" -> sign, "is not fit" -> fit,
+    "it's not the first time" -> time.
+
+    A negation in a clause that a shorter report leaves out ("X did not specify his
+    injury, but will miss the season" against "X will miss the season") denies a word
+    the other sentence does not use, so it is no conflict with it.
+    """
+    denied = []
+    for neg in span:
+        if neg.dep_ != "neg":
+            continue
+        head = neg.head
+        if _is_content(head):
+            denied.append(head.lemma_.lower())
+            continue
+        for child in head.children:
+            if child.i < neg.i:
+                continue
+            if child.dep_ in _COMPLEMENTS and _is_content(child) and not child.is_stop:
+                denied.append(child.lemma_.lower())
+            elif child.dep_ == "prep":
+                denied += [g.lemma_.lower() for g in child.children if g.dep_ == "pobj" and _is_content(g)]
+    return tuple(dict.fromkeys(denied))
 
 
 def _is_claim(sentence: Sentence, span) -> bool:
@@ -165,5 +206,7 @@ def _claim(article: Article, sentence: Sentence, span, quotes, doc_offset: int, 
         times=times,
         entities=entities,
         negated=negated,
+        lemmas=content_lemmas(span),
+        negated_lemmas=negated_lemmas(span),
         orders=_claim_orders(span, doc_offset, previous),
     )
