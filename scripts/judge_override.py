@@ -42,6 +42,9 @@ RULES = [
     ("duration, severity 1.0", ("duration",), 1.0),
     ("figure", ("figure",), 0.0),
     ("figure, duration or time", ("figure", "duration", "time"), 0.0),
+    # Since judge rules v4 a negation conflicts only where it denies a word the other sentence affirms.
+    ("negation", ("negation",), 0.0),
+    ("figure or duration, severity 1.0, or negation", (("figure", "duration"), 1.0, ("negation",)), 0.0),
 ]
 
 
@@ -57,8 +60,12 @@ def compute_conflicts(examples, cache_dir: Path, read_dirs: list[Path]) -> list[
 
 
 def fires(conflicts: list[list[dict]], kinds, min_severity: float) -> np.ndarray:
+    """Rows the rule forces inconsistent. `kinds` may be a pair of rules, (kinds, severity, kinds): either fires."""
     if kinds is None:
         return np.zeros(len(conflicts), bool)
+    if isinstance(kinds[0], tuple):
+        first, first_severity, second = kinds
+        return fires(conflicts, first, first_severity) | fires(conflicts, second, min_severity)
     return np.array([any(c["kind"] in kinds and (c["severity"] or 0) >= min_severity - 1e-9 for c in row)
                      for row in conflicts])
 

@@ -100,7 +100,7 @@ def test_a_far_off_duration_makes_the_text_inconsistent_whatever_the_model_says(
     assert not edited.consistent and edited.verdict == "inconsistent"
     assert edited.reason.startswith("inconsistent: the derived text's duration contradicts the source (")
     assert "“about three hours” where the source says “just over an hour”" in edited.reason
-    # The logistic model alone called this text consistent (P 0.65 against 0.60; docs/evaluation.md,
+    # The logistic model alone called this text consistent (P 0.65 against 0.46; docs/evaluation.md,
     # failure kind 2). A model that calls everything consistent is overruled the same way.
     settings = storydiff.load_settings()
     embedder = get_embedder(settings)
