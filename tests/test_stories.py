@@ -106,6 +106,55 @@ def test_adding_an_article_twice_returns_its_story_and_stores_it_once():
     assert len(clusterer) == 1
 
 
+def _two_title_fights(n=6):
+    """Two events of one kind: reports of each name the champion, but a different opponent, town and
+    figure; every report is close enough to the first story to join it on arrival."""
+    rng = np.random.default_rng(0)
+    out = []
+    for i in range(n):
+        out.append(_signal(f"a{i}", [1, 0.5, 0, 0] + rng.normal(0, 0.05, 4), {"klitschko", "chambers", "hamburg"},
+                           {"count:12"}))
+        out.append(_signal(f"b{i}", [1, 0, 0.5, 0] + rng.normal(0, 0.05, 4), {"klitschko", "adamek", "lodz"},
+                           {"count:10"}))
+    return out
+
+
+def test_refinement_splits_a_story_that_grew_from_two_events():
+    clusterer = StoryClusterer(load_settings())
+    fights = _two_title_fights()
+    assert set(clusterer.add_many(fights)) == {"s-a0"}, "on arrival, every report joins the first story"
+    moves = clusterer.refine()
+    assert moves == {f"b{i}": "s-b0" for i in range(6)}  # the later-founded part gets a new story
+    assert {clusterer.story_of(f"a{i}") for i in range(6)} == {"s-a0"}
+    assert clusterer.take_moves() == moves and clusterer.take_moves() == {}
+    assert clusterer.refine() == {}, "nothing grew since: nothing is checked again"
+
+
+def test_refinement_runs_every_refine_every_articles():
+    settings = load_settings().with_overrides({"stories": {"refine_every": 12}})
+    clusterer = StoryClusterer(settings)
+    assert clusterer.add_many(_two_title_fights()) == ["s-a0", "s-b0"] * 6
+
+
+def test_refinement_leaves_one_event_whole():
+    rng = np.random.default_rng(1)
+    clusterer = StoryClusterer(load_settings())
+    one_event = [_signal(f"a{i}", [1, 0.5, 0, 0] + rng.normal(0, 0.05, 4),
+                         {"klitschko", "chambers"} | ({"hamburg"} if i % 2 else {"germany"}), {"count:12"})
+                 for i in range(12)]
+    clusterer.add_many(one_event)
+    assert clusterer.refine() == {}
+
+
+def test_refinement_never_splits_a_story_holding_a_hand_placed_article():
+    fights = _two_title_fights()
+    for pinned, expect_split in (((), True), (("b3",), False)):
+        clusterer = StoryClusterer(load_settings())
+        clusterer.restore([(s, "s-a0") for s in fights[:-1]], pinned=pinned)
+        assert clusterer.add(fights[-1]) == "s-a0"  # the story grew, so the next refinement checks it
+        assert bool(clusterer.refine()) is expect_split
+
+
 def test_published_dates_become_aware_utc():
     assert parse_published("2013-05-03") == datetime(2013, 5, 3, tzinfo=timezone.utc)
     assert parse_published("2013-05-03T10:00:00+02:00") == datetime(2013, 5, 3, 8, tzinfo=timezone.utc)
@@ -206,7 +255,9 @@ def test_clustering_four_topics_matches_the_gold_events_in_file_and_reverse_orde
 def test_restore_rebuilds_the_state_an_uninterrupted_run_had(ecb_signals):
     half = len(ecb_signals) // 2
     uninterrupted = StoryClusterer(load_settings())
-    first_half = uninterrupted.add_many(ecb_signals[:half])
+    uninterrupted.add_many(ecb_signals[:half])
+    uninterrupted.refine()  # as Corpus does at the end of each add, before it stores the stories
+    first_half = [uninterrupted.story_of(s.article_id) for s in ecb_signals[:half]]
     pairs = list(zip(ecb_signals[:half], first_half))
     random.Random(1).shuffle(pairs)  # a store need not return them in arrival order
     restored = StoryClusterer(load_settings())

@@ -281,11 +281,13 @@ class Corpus:
                 if original is not None and original != a.id:
                     copies[a.id] = original
             new_signals = [by_id[a.id] for a in new]
-            story_ids = self._clusterer.add_many(new_signals)
-            assignments = {s.article_id: sid for s, sid in zip(new_signals, story_ids)}
+            self._clusterer.add_many(new_signals)
+            self._clusterer.refine()  # and every `refine_every` articles on the way
+            assignments = {s.article_id: self._clusterer.story_of(s.article_id) for s in new_signals}
+            moved = self._clusterer.take_moves()  # stored articles a split moved, with the new ones
             self.store.put_signals(new_signals, model=self._model_name())
             self.store.put_minhashes({a.id: signatures[a.id] for a in new}, self._dupes.params)
-            self.store.assign(assignments)
+            self.store.assign({**moved, **assignments})
             if copies:
                 self.store.mark_copies(copies, method="minhash-lsh")
             self._seen_seq = self.store.max_seq()
@@ -344,10 +346,11 @@ class Corpus:
         members = self.store.memberships()
         restored = [(_as_signals(s), members[s.article_id])
                     for s in self.store.signals_after(self._seen_seq) if s.article_id in members]
+        pinned = self.store.manual_members()  # placed by hand: refinement leaves their stories whole
         if len(self._clusterer) == 0 and restored:
-            self._clusterer.restore(restored, saved_index=self._load_ann_index(restored))
+            self._clusterer.restore(restored, saved_index=self._load_ann_index(restored), pinned=pinned)
         else:
-            self._clusterer.restore(restored)
+            self._clusterer.restore(restored, pinned=pinned)
         self._seen_seq = self.store.max_seq()
 
     # --- the saved ANN index ------------------------------------------------------------
@@ -496,8 +499,9 @@ class Corpus:
 
         clusterer = stories.StoryClusterer(self.settings)
         stored = self.store.signals_after(0)
-        story_ids = clusterer.add_many([_as_signals(s) for s in stored]) if stored else []
-        assignments = {s.article_id: sid for s, sid in zip(stored, story_ids)}
+        clusterer.add_many([_as_signals(s) for s in stored])
+        clusterer.refine()
+        assignments = {s.article_id: clusterer.story_of(s.article_id) for s in stored}
         manual: set[str] = set()
         for edit in self.store.edits():
             if edit["kind"] == "merge":
