@@ -160,25 +160,17 @@ def _normalise_entity_text(text: str, label: str) -> str | None:
     return words[-1] if label == "PERSON" else " ".join(words)
 
 
-def _ner_pipes(nlp) -> list[str]:
-    """The pipes NER needs: `ner`, plus the shared `tok2vec` only when `ner` listens to it.
-
-    en_core_web_sm's NER carries its own tok2vec, so the shared one (feeding
-    the tagger and parser) is skipped: the same entities for two thirds of the time.
-    """
-    pipes = ["ner"]
-    if "tok2vec" in nlp.pipe_names and "ner" in getattr(nlp.get_pipe("tok2vec"), "listening_components", ["ner"]):
-        pipes.insert(0, "tok2vec")
-    return pipes
-
-
 def extract_entities(texts: list[str], batch_size: int = 64) -> list[frozenset[str]]:
-    """Named entities of each text via spaCy NER only (no tagger/parser/lemmatizer: they are the slow part)."""
-    from .nlp.language import load_nlp
+    """Named entities of each text via spaCy NER only (no tagger/parser/lemmatizer: they are the slow part).
 
-    nlp = load_nlp()
+    `load_ner_nlp` holds only the pipes NER needs: `en_core_web_sm`'s ner has its own tok2vec, and the
+    shared one (feeding the tagger and parser) was two thirds of the time for the same entities.
+    """
+    from .nlp.language import load_ner_nlp, one_blas_thread
+
+    nlp = load_ner_nlp()
     out: list[frozenset[str]] = []
-    with nlp.select_pipes(enable=_ner_pipes(nlp)):
+    with one_blas_thread():
         for doc in nlp.pipe(texts, batch_size=batch_size):
             names = {_normalise_entity_text(e.text, e.label_) for e in doc.ents if e.label_ in _ENTITY_LABELS}
             names.discard(None)
