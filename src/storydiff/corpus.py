@@ -29,7 +29,7 @@ import io
 import json
 import os
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -227,13 +227,7 @@ class Corpus:
     # --- adding -------------------------------------------------------------------------
 
     def add(self, inputs: Iterable[str], progress: ProgressFn | None = None) -> AddSummary:
-        """Read, store and cluster every input; one bad input never stops the others.
-
-        A batch's signals and MinHashes are made in a second thread (the embedder in a third) while
-        this one writes the batch before it and reads the next, so reading, writing and clustering
-        overlap the models instead of waiting for them. The batches are still written one after
-        another, in input order, so the stories are the same.
-        """
+        """Read, store and cluster every input; one bad input never stops the others."""
         progress = progress or _noop
         summary = AddSummary()
         sources = self._expand(inputs, summary)
@@ -241,52 +235,37 @@ class Corpus:
         batch_size = max(1, int(self.settings.get("store", "batch_size")))
         batch: list[Article] = []
         seen: set[str] = set()
-        pending: _Batch | None = None  # the batch whose signals are being made
-        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="storydiff-signals") as signals_thread:
-            for item in self._read(sources, progress):
-                if isinstance(item, InputError):
-                    summary.failed.append(item)
-                    continue
-                if item.id in seen:
-                    summary.duplicates.append((item.source, item.id))
-                    continue
-                seen.add(item.id)
-                batch.append(item)
-                if len(batch) >= batch_size:
-                    started = self._start_batch(batch, signals_thread)
-                    if pending is not None:
-                        self._write_batch(pending, summary)
-                    pending, batch = started, []
-            if batch:
-                started = self._start_batch(batch, signals_thread)
-                if pending is not None:
-                    self._write_batch(pending, summary)
-                pending = started
-            if pending is not None:
-                self._write_batch(pending, summary)
+        for item in self._read(sources, progress):
+            if isinstance(item, InputError):
+                summary.failed.append(item)
+                continue
+            if item.id in seen:
+                summary.duplicates.append((item.source, item.id))
+                continue
+            seen.add(item.id)
+            batch.append(item)
+            if len(batch) >= batch_size:
+                self._add_batch(batch, summary)
+                batch = []
+        if batch:
+            self._add_batch(batch, summary)
         self._save_ann_index()
         return summary
 
-    def _start_batch(self, batch: list[Article], signals_thread: ThreadPoolExecutor) -> _Batch:
-        """Leave out the articles already stored, and start making the signals and MinHashes of the others."""
-        stored = self.store.has_articles(a.id for a in batch)
-        fresh = [a for a in batch if a.id not in stored]
-        work = None
-        if fresh:
-            self._ensure_indexes()
-            work = signals_thread.submit(_batch_signals, fresh, self.settings, self._story_embedder(), self._dupes)
-        return _Batch(batch, stored, fresh, work)
+    def _add_batch(self, batch: list[Article], summary: AddSummary) -> None:
+        from . import stories
 
-    def _write_batch(self, pending: _Batch, summary: AddSummary) -> None:
-        """Store, de-duplicate and cluster a started batch in one transaction."""
-        fresh = pending.fresh
-        for a in pending.articles:
-            if a.id in pending.stored:
+        stored = self.store.has_articles(a.id for a in batch)
+        for a in batch:
+            if a.id in stored:
                 summary.duplicates.append((a.source, a.id))
+        fresh = [a for a in batch if a.id not in stored]
         if not fresh:
             return
-        signals, signatures = pending.work.result()
+        signals = stories.signals_for(fresh, self.settings, embedder=self._story_embedder())
         by_id = {s.article_id: s for s in signals}
+        self._ensure_indexes()
+        signatures = {a.id: self._dupes.signature(a.text) for a in fresh}  # outside the write lock
         with self.store.transaction(), self._forget_indexes_on_error():
             self._catch_up()
             new = self.store.insert_articles(fresh)
@@ -677,24 +656,6 @@ def _as_signals(stored):
             published = None
     return stories.StorySignals(article_id=stored.article_id, vector=stored.vector, entities=stored.entities,
                                 figures=stored.figures, published=published)
-
-
-@dataclass
-class _Batch:
-    """A batch of read articles on its way in: which were stored already, and its signals in the making."""
-
-    articles: list[Article]
-    stored: set[str]
-    fresh: list[Article]
-    work: Future | None  # -> (signals, {article id: MinHash signature}) of `fresh`
-
-
-def _batch_signals(fresh: list[Article], settings: Settings, embedder, dupes) -> tuple[list, dict]:
-    """The story signals and MinHash signatures of a batch: pure, outside any lock (the signals thread)."""
-    from . import stories
-
-    signals = stories.signals_for(fresh, settings, embedder=embedder)
-    return signals, {a.id: dupes.signature(a.text) for a in fresh}
 
 
 def _duplicate_finder(stories, settings: Settings):
