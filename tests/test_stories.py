@@ -187,6 +187,17 @@ def test_signals_do_not_depend_on_the_batch(ecb_rows, ecb_signals):
 
 
 @needs_ecb
+def test_work_alongside_the_embedder_runs_once_and_changes_no_signal(ecb_rows, ecb_signals):
+    articles = [make_article(r["text"], r["id"], outlet=r.get("outlet")) for r in ecb_rows[:3]]
+    calls = []
+    signals = signals_for(articles, load_settings(), alongside=lambda: calls.append(1))
+    assert calls == [1]
+    for with_work, without in zip(signals, ecb_signals[:3]):
+        assert np.array_equal(with_work.vector, without.vector)
+        assert (with_work.entities, with_work.figures) == (without.entities, without.figures)
+
+
+@needs_ecb
 def test_two_rehab_stays_stay_apart_and_each_ones_reports_join(ecb_rows, ecb_signals):
     idx = [i for i, r in enumerate(ecb_rows) if r["topic"] == 1]
     _, stories = _cluster(ecb_signals, idx)

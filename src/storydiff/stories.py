@@ -77,7 +77,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
@@ -185,12 +185,16 @@ def story_embedder(settings: Settings):
     return get_embedder(settings, backend=settings.get("stories", "embedder") or None)
 
 
-def signals_for(articles: list[Article], settings: Settings | None = None, embedder=None) -> list[StorySignals]:
+def signals_for(articles: list[Article], settings: Settings | None = None, embedder=None,
+                alongside: Callable[[], None] | None = None) -> list[StorySignals]:
     """The pure, batched step: one StorySignals per article (same order).
 
     `embedder` defaults to `story_embedder(settings)`. The embedder runs in a
     second thread beside spaCy NER and the figure regexes: ONNX Runtime
-    releases the GIL, so on two cores the two halves overlap.
+    releases the GIL, so on two cores the two halves overlap. `alongside`, when
+    given, is called in this thread after the figures, while the embedder may
+    still run (Corpus makes its MinHashes there: the lead vectors take about as
+    long as NER and the figures, so it fills the wait).
     """
     settings = settings or load_settings()
     params = StoryParams.from_settings(settings)
@@ -201,6 +205,8 @@ def signals_for(articles: list[Article], settings: Settings | None = None, embed
         leads = pool.submit(embedder.encode, [lead_text(a, params.lead_chars) for a in articles])
         entities = extract_entities([lead_text(a, params.entity_chars) for a in articles])
         figures = [extract_figures(lead_text(a, params.figure_chars)) for a in articles]
+        if alongside is not None:
+            alongside()
         vectors = np.asarray(leads.result(), dtype=np.float32)
     vectors /= np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
     return [
