@@ -1,6 +1,6 @@
-"""Warm compare of this checkout against an earlier revision, measured in one run.
+"""Warm compare (or corpus add) of this checkout against an earlier revision, measured in one run.
 
-    .venv/bin/python benchmarks/ab.py REV [--rounds 4] [--runs 3]
+    .venv/bin/python benchmarks/ab.py REV [--rounds 4] [--runs 3] [--add]
 
 Checks REV out into a temporary git worktree, then alternates fresh processes
 of the old and the new code (old-new, new-old, ...). Each process loads the
@@ -9,6 +9,10 @@ models, compares every pair of benchmarks/run.py once to warm up, then times
 seconds of each side and new/old. On a machine shared with other jobs the
 load moves from minute to minute; interleaving lets it fall on both sides
 alike, and CPU time is less moved by it than wall time.
+
+With --add each process times `Corpus.add` of the 199 ECB+ articles of
+benchmarks/run.py's add benchmark into a new store instead (models loaded
+first, as there), `runs` times.
 """
 
 from __future__ import annotations
@@ -48,12 +52,43 @@ def worker(runs: int) -> None:
     print(json.dumps({"module": storydiff.__file__, "wall": wall, "cpu": cpu}))
 
 
+def add_worker(runs: int) -> None:
+    """Time `Corpus.add` of run.py's 199 ECB+ articles with whichever storydiff is first on sys.path."""
+    import onnxruntime  # noqa: F401  (before usearch, which storydiff imports later)
+    import storydiff
+    from storydiff.corpus import Corpus
+    from storydiff.settings import load_settings
+
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from run import ECB
+
+    settings = load_settings()
+    rows = [json.loads(line) for _, line in zip(range(200), ECB.open(encoding="utf-8"))]
+    wall: dict[str, list[float]] = {"add 199": []}
+    cpu: dict[str, list[float]] = {"add 199": []}
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp) / "in"
+        folder.mkdir()
+        for i, row in enumerate(rows):
+            (folder / f"{i:04d}.json").write_text(json.dumps({"text": row["text"], "outlet": row.get("outlet")}))
+        for run in range(runs):
+            with Corpus(Path(tmp) / f"bench-{run}.db", settings) as corpus:
+                corpus.add([str(folder / "0000.json")])  # the models load outside the timing
+                start, start_cpu = time.perf_counter(), time.process_time()
+                corpus.add([str(folder)])
+                wall["add 199"].append(time.perf_counter() - start)
+                cpu["add 199"].append(time.process_time() - start_cpu)
+    print(json.dumps({"module": storydiff.__file__, "wall": wall, "cpu": cpu}))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("rev", help="the git revision to compare against")
     parser.add_argument("--rounds", type=int, default=4, help="processes per side")
-    parser.add_argument("--runs", type=int, default=3, help="warm compares of each pair per process")
+    parser.add_argument("--runs", type=int, default=3, help="warm compares of each pair (or adds) per process")
+    parser.add_argument("--add", action="store_true", help="time Corpus.add of 199 ECB+ articles instead")
     args = parser.parse_args()
+    mode = "--add-worker" if args.add else "--worker"
     sides = {"new": ROOT / "src"}
     results = {"new": {"wall": {}, "cpu": {}}, "old": {"wall": {}, "cpu": {}}}
     with tempfile.TemporaryDirectory() as tmp:
@@ -65,7 +100,7 @@ def main() -> None:
             for round_ in range(args.rounds):
                 for side in ("old", "new") if round_ % 2 == 0 else ("new", "old"):
                     env = dict(os.environ, PYTHONPATH=str(sides[side]), HF_HUB_OFFLINE="1")
-                    out = subprocess.run([sys.executable, __file__, "--worker", str(args.runs)], env=env,
+                    out = subprocess.run([sys.executable, __file__, mode, str(args.runs)], env=env,
                                          check=True, capture_output=True, text=True).stdout
                     result = json.loads(out.strip().splitlines()[-1])
                     assert result["module"].startswith(str(sides[side])), result["module"]
@@ -74,7 +109,8 @@ def main() -> None:
                             results[side][kind].setdefault(pair, []).extend(times)
         finally:
             subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(tree)], check=False)
-    print(f"{args.rev} (old) vs this checkout (new): medians of {args.rounds * args.runs} warm compares each, "
+    what = "adds" if args.add else "warm compares"
+    print(f"{args.rev} (old) vs this checkout (new): medians of {args.rounds * args.runs} {what} each, "
           f"{args.rounds} processes per side, interleaved; load average {os.getloadavg()[0]:.1f} "
           f"on {os.cpu_count()} cores at the end\n")
     print("| pair | old wall s | new wall s | new/old | old CPU s | new CPU s | new/old |")
@@ -83,10 +119,19 @@ def main() -> None:
         ow, nw = (statistics.median(results[s]["wall"][pair]) for s in ("old", "new"))
         oc, nc = (statistics.median(results[s]["cpu"][pair]) for s in ("old", "new"))
         print(f"| {pair} | {ow:.3f} | {nw:.3f} | {nw / ow:.2f} | {oc:.3f} | {nc:.3f} | {nc / oc:.2f} |")
+    if args.add:
+        n = 199
+        for side in ("old", "new"):
+            wall, cpu = results[side]["wall"]["add 199"], results[side]["cpu"]["add 199"]
+            print(f"{side}: articles/s median {n / statistics.median(wall):.1f} (runs: "
+                  f"{', '.join(f'{n / w:.0f}' for w in wall)}); CPU ms/article median "
+                  f"{1000 * statistics.median(cpu) / n:.1f}; wall ms/article {1000 * statistics.median(wall) / n:.1f}")
 
 
 if __name__ == "__main__":
     if len(sys.argv) == 3 and sys.argv[1] == "--worker":
         worker(int(sys.argv[2]))
+    elif len(sys.argv) == 3 and sys.argv[1] == "--add-worker":
+        add_worker(int(sys.argv[2]))
     else:
         main()

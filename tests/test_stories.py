@@ -209,12 +209,41 @@ def test_entities_from_ner_alone_match_the_full_pipeline():
 
 
 @needs_ecb
+def test_story_ner_pipeline_finds_what_ner_finds_in_the_full_pipeline(ecb_rows):
+    """`load_ner_nlp` is ner alone with numpy's BLAS instead of blis: the same spans and labels as the
+    full pipeline's ner run alone (as the story signals did before). All 772 leads of the file agreed."""
+    from storydiff.nlp.language import load_ner_nlp, load_nlp, one_blas_thread
+    from storydiff.stories import StoryParams, lead_text
+
+    chars = StoryParams.from_settings(load_settings()).entity_chars
+    texts = [lead_text(make_article(r["text"], r["id"]), chars) for r in ecb_rows[:120]]
+    nlp = load_nlp()
+    with nlp.select_pipes(enable=["ner"]):
+        full = [[(e.start_char, e.end_char, e.label_) for e in doc.ents] for doc in nlp.pipe(texts)]
+    with one_blas_thread():
+        alone = [[(e.start_char, e.end_char, e.label_) for e in doc.ents] for doc in load_ner_nlp().pipe(texts)]
+    assert load_ner_nlp().pipe_names == ["ner"]
+    assert alone == full
+
+
+@needs_ecb
 def test_signals_do_not_depend_on_the_batch(ecb_rows, ecb_signals):
     articles = [make_article(r["text"], r["id"], outlet=r.get("outlet")) for r in ecb_rows[:5]]
     one_by_one = [signals_for([a], load_settings())[0] for a in articles]
     for alone, batched in zip(one_by_one, ecb_signals[:5]):
         assert np.array_equal(alone.vector, batched.vector)
         assert (alone.entities, alone.figures) == (batched.entities, batched.figures)
+
+
+@needs_ecb
+def test_work_alongside_the_embedder_runs_once_and_changes_no_signal(ecb_rows, ecb_signals):
+    articles = [make_article(r["text"], r["id"], outlet=r.get("outlet")) for r in ecb_rows[:3]]
+    calls = []
+    signals = signals_for(articles, load_settings(), alongside=lambda: calls.append(1))
+    assert calls == [1]
+    for with_work, without in zip(signals, ecb_signals[:3]):
+        assert np.array_equal(with_work.vector, without.vector)
+        assert (with_work.entities, with_work.figures) == (without.entities, without.figures)
 
 
 @needs_ecb

