@@ -169,6 +169,22 @@ def test_stitching_joins_a_story_across_a_time_boundary_and_only_that():
     assert final["a4"] != final["a1"] and final["a5"] != final["a1"]
 
 
+def test_stitching_never_refines_the_stories_it_asks(monkeypatch):
+    # 70 later articles, more than `refine_every` (64): the clusterer that stitches a boundary only asks
+    # where each would join, so a split there could only lose a link.
+    from storydiff.stories import StoryClusterer
+
+    def refuse(self):
+        raise AssertionError("stitching must not refine")
+
+    monkeypatch.setattr(StoryClusterer, "refine", refuse)
+    left = [dict(_row(i, [1, 0.01 * i, 0, 0]), side="left", story_local="s-a1", story_first_seq=1, boundary="b")
+            for i in range(1, 6)]
+    right = [dict(_row(i, [1, 0.001 * i, 0, 0]), side="right", story_local=f"s-a{i}", story_first_seq=i, boundary="b")
+             for i in range(6, 76)]
+    edges = clustering.stitch_boundary(pd.DataFrame(left + right), None)
+    assert len(edges) == 70 and set(edges["story_a"]) == {"s-a1"}
+
 def test_merges_do_not_depend_on_edge_order():
     edges = pd.DataFrame([("s-b", 20, "s-c", 30), ("s-a", 10, "s-b", 20), ("s-d", 40, "s-e", 50)],
                          columns=clustering.EDGE_COLUMNS)

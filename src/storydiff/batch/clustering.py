@@ -30,15 +30,15 @@ from __future__ import annotations
 
 import json
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 
 import numpy as np
 import pandas as pd
 
 from ..errors import SettingsError
-from ..settings import Settings
-from ..stories import StoryClusterer, StorySignals
+from ..settings import Settings, load_settings
+from ..stories import StoryClusterer, StoryParams, StorySignals
 
 STAGE_VERSION = "storydiff.batch.stories.v1"
 DATED, UNDATED = 0, 1
@@ -182,7 +182,10 @@ def stitch_boundary(df: pd.DataFrame, settings: Settings) -> pd.DataFrame:
     left, right = df[df["side"] == "left"], df[df["side"] == "right"]
     edges = []
     if len(left) and len(right):
-        clusterer = StoryClusterer(settings)
+        # It only asks where each article would join: a refinement here (every `refine_every` adds)
+        # could split an earlier story and lose that answer, so it never runs.
+        params = replace(StoryParams.from_settings(settings or load_settings()), refine_every=0)
+        clusterer = StoryClusterer(params=params)
         clusterer.restore((signals_of(r), r.story_local) for r in left.itertuples(index=False))
         first_seq = dict(zip(left["story_local"], left["story_first_seq"]))
         for r in right.itertuples(index=False):
