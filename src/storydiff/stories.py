@@ -259,7 +259,7 @@ class StoryParams:
     split_margin: float = 0.4  # mean (own part - other part) score a split must reach
     split_vector_margin: float = 0.06  # and the mean (own part - other part) centroid cosine
     split_max_cross: float = 1.2  # and the members' mean score with the other part stays below this
-    split_max_size: int = 1000  # larger stories are not checked (the check is quadratic in the size)
+    split_max_size: int = 200  # larger stories are not checked (the check is quadratic in the size)
     merge_neighbours: int = 10  # nearest articles to a checked story's centroid: their stories may merge (0: never)
 
     @classmethod
