@@ -255,8 +255,9 @@ def test_entities_from_ner_alone_match_the_full_pipeline():
 
 @needs_ecb
 def test_story_ner_pipeline_finds_what_ner_finds_in_the_full_pipeline(ecb_rows):
-    """`load_ner_nlp` is ner alone with numpy's BLAS instead of blis: the same spans and labels as the
-    full pipeline's ner run alone (as the story signals did before). All 772 leads of the file agreed."""
+    """`load_ner_nlp` is ner alone: the same spans and labels as the full pipeline's ner run alone (as the
+    story signals did before). All 772 leads of the file agreed. (Both run on numpy's BLAS, which
+    tests/test_language.py checks against blis.)"""
     from storydiff.nlp.language import load_ner_nlp, load_nlp, one_blas_thread
     from storydiff.stories import StoryParams, lead_text
 

