@@ -540,11 +540,9 @@ class StoryClusterer:
                 continue
             groups = _MemberScores(self, members + others)
             first = np.arange(len(members) + len(others)) < len(members)
-            own, cross, own_cos, cross_cos = groups.split_scores(first)
-            together = float(cross.mean())
-            apart = ((own - cross).mean() >= p.split_margin and (own_cos - cross_cos).mean() >= p.split_vector_margin
-                     and together < p.split_max_cross)
-            if not apart and together >= p.threshold and (best is None or together > best[1]):
+            scores = groups.split_scores(first)
+            together = float(scores[1].mean())
+            if not self._apart(*scores) and together >= p.threshold and (best is None or together > best[1]):
                 best = (other, together)
         return None if best is None else best[0]
 
@@ -579,19 +577,28 @@ class StoryClusterer:
             return None
         if not in_first[0]:
             in_first = ~in_first
-        own, other, own_cos, other_cos = groups.split_scores(in_first)
-        if (own - other).mean() < self.params.split_margin:
-            return None
-        if (own_cos - other_cos).mean() < self.params.split_vector_margin:
-            return None
-        if other.mean() >= self.params.split_max_cross:
+        if not self._apart(*groups.split_scores(in_first)):
             return None
         # the part holding the founder keeps the story's id
         return [a for a, first in zip(members, in_first) if not first]
 
+    def _apart(self, own: np.ndarray, other: np.ndarray, own_cos: np.ndarray, other_cos: np.ndarray) -> bool:
+        """The split test, over each member's scores with its own part and the other (`split_scores`):
+        members score `split_margin` higher with their own part on average, their centroid cosine is
+        `split_vector_margin` higher, and their mean score with the other part stays below
+        `split_max_cross`. A split needs it; a merge needs it to fail."""
+        p = self.params
+        return bool((own - other).mean() >= p.split_margin and (own_cos - other_cos).mean() >= p.split_vector_margin
+                    and other.mean() < p.split_max_cross)
+
     def _idf(self, df: _Frequencies, key: str) -> float:
         n = len(self._keys) + 1
         return math.log((n + 1) / (df.get(key) + 1)) + 1.0
+
+    def _idf_weights(self, counts: np.ndarray) -> np.ndarray:
+        """`_idf` of keys carried by `counts` articles each, for many keys at once."""
+        n = len(self._keys) + 1
+        return np.log((n + 1) / (counts + 1)) + 1.0
 
     def _profile_cosine(self, items: frozenset[str], story: _Story, kind: str, df: _Frequencies) -> float | None:
         """IDF-weighted cosine between the article's keys and the story's profile (member counts / size)."""
@@ -607,8 +614,7 @@ class StoryClusterer:
             if i is not None:
                 dot += w * w * profile.counts[i] / story.size
         # The story side spans every key its members carry (hundreds in a big story): one array expression.
-        n = len(self._keys) + 1
-        weights = np.log((n + 1) / (df.df[profile.numbers] + 1)) + 1.0
+        weights = self._idf_weights(df.df[profile.numbers])
         p_norm = math.sqrt(float(np.sum((weights * np.asarray(profile.counts) / story.size) ** 2)))
         return dot / (math.sqrt(q_norm) * p_norm) if p_norm and q_norm else 0.0
 
@@ -659,7 +665,6 @@ class _MemberScores:
         self.params = clusterer.params
         signals = [clusterer._signals[a] for a in members]
         self.vectors = np.asarray([s.vector for s in signals], dtype=np.float64)
-        n = len(clusterer._keys) + 1
         self.sets = []  # (incidence matrix members x keys, IDF weights, weight, unknown score)
         for kind, df, weight, unknown in (("entities", clusterer._entity_df, self.params.entity_weight,
                                            self.params.entity_unknown),
@@ -670,7 +675,7 @@ class _MemberScores:
             incidence = np.zeros((len(signals), len(keys)))
             for i, s in enumerate(signals):
                 incidence[i, [column[k] for k in getattr(s, kind)]] = 1.0
-            idf = np.log((n + 1) / (np.asarray([df.get(k) for k in keys]) + 1)) + 1.0
+            idf = clusterer._idf_weights(np.asarray([df.get(k) for k in keys]))
             self.sets.append((incidence, idf, weight, unknown))
 
     def composite(self) -> np.ndarray:
@@ -707,8 +712,9 @@ class _MemberScores:
             counts = incidence[part].sum(axis=0)
             w2 = idf * idf
             article = incidence @ w2  # |q|^2
-            shared = incidence @ (w2 * counts) - own * article  # sum w^2 * (profile counts less the member)
-            profile = float(w2 @ (counts * counts)) - own * (2 * (incidence @ (w2 * counts)) - article)
+            overlap = incidence @ (w2 * counts)
+            shared = overlap - own * article  # sum w^2 * (profile counts less the member)
+            profile = float(w2 @ (counts * counts)) - own * (2 * overlap - article)
             known = (article > 0) & (profile > 1e-12) & (size > 0)
             cosine = np.divide(shared, np.sqrt(article * np.maximum(profile, 0.0)),
                                out=np.zeros_like(shared), where=known)
