@@ -42,8 +42,7 @@ def joined_pairs(signals, settings) -> tuple[set[frozenset], int]:
     from storydiff.stories import StoryClusterer
 
     clusterer = StoryClusterer(settings)
-    clusterer.add_many(signals)
-    clusterer.refine()
+    clusterer.add_and_refine(signals)
     stories = list(clusterer.stories().values())
     pairs = {frozenset((a, b)) for members in stories for i, a in enumerate(members) for b in members[i + 1:]}
     return pairs, len(stories)

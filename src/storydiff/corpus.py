@@ -286,9 +286,8 @@ class Corpus:
                 if original is not None and original != a.id:
                     copies[a.id] = original
             new_signals = [by_id[a.id] for a in new]
-            self._clusterer.add_many(new_signals)
-            self._clusterer.refine()  # and every `refine_every` articles on the way
-            assignments = {s.article_id: self._clusterer.story_of(s.article_id) for s in new_signals}
+            story_ids = self._clusterer.add_and_refine(new_signals)  # and refined every `refine_every` on the way
+            assignments = {s.article_id: sid for s, sid in zip(new_signals, story_ids)}
             moved = self._clusterer.take_moves()  # stored articles a split moved, with the new ones
             self.store.put_signals(new_signals, model=self._model_name())
             self.store.put_minhashes({a.id: signatures[a.id] for a in new}, self._dupes.params)
@@ -504,9 +503,8 @@ class Corpus:
 
         clusterer = stories.StoryClusterer(self.settings)
         stored = self.store.signals_after(0)
-        clusterer.add_many([_as_signals(s) for s in stored])
-        clusterer.refine()
-        assignments = {s.article_id: clusterer.story_of(s.article_id) for s in stored}
+        story_ids = clusterer.add_and_refine([_as_signals(s) for s in stored])
+        assignments = {s.article_id: sid for s, sid in zip(stored, story_ids)}
         manual: set[str] = set()
         for edit in self.store.edits():
             if edit["kind"] == "merge":

@@ -4,6 +4,7 @@
     clusterer = StoryClusterer(settings)
     clusterer.add(signals[0])          -> "s-<first article id>"
     clusterer.add_many(signals[1:])    -> [story id, ...]
+    clusterer.add_and_refine(signals)  -> [story id after refinement, ...]   (what Corpus.add does)
     clusterer.restore(stored_pairs)    # rebuild from stored assignments
     clusterer.restore(stored_pairs, saved_index=load_index(payload, ndim))   # ANN index saved earlier
 
@@ -382,6 +383,12 @@ class StoryClusterer:
         """Each item's story once all are added (a refinement during the batch may have moved it)."""
         for s in items:
             self.add(s)
+        return [self._story_of[s.article_id] for s in items]
+
+    def add_and_refine(self, items: list[StorySignals]) -> list[str]:
+        """`add_many`, then `refine`, as a corpus does at the end of each add: each item's story after both."""
+        self.add_many(items)
+        self.refine()
         return [self._story_of[s.article_id] for s in items]
 
     def refine(self) -> dict[str, str]:

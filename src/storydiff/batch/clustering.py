@@ -132,10 +132,7 @@ def cluster_block(df: pd.DataFrame, settings: Settings) -> pd.DataFrame:
     """One block: every article through one StoryClusterer in arrival order."""
     df = df.sort_values("seq", kind="stable").reset_index(drop=True)
     clusterer = StoryClusterer(settings)
-    signals = [signals_of(r) for r in df.itertuples(index=False)]
-    clusterer.add_many(signals)
-    clusterer.refine()
-    story_ids = [clusterer.story_of(s.article_id) for s in signals]
+    story_ids = clusterer.add_and_refine([signals_of(r) for r in df.itertuples(index=False)])
     df = df.assign(story_local=story_ids, block_rank=np.arange(len(df), dtype=np.int64),
                    block_size=np.int64(len(df)))
     grouped = df.groupby("story_local", sort=False)
