@@ -109,7 +109,7 @@ class DuplicateFinder:
         matches = [
             other
             for other in self._lsh.query(signature)
-            if signature.jaccard(self.minhash(signature=self._hashes[other])) >= self.threshold
+            if self._jaccard(signature.hashvalues, other) >= self.threshold
         ]
         original = None
         if matches:
@@ -118,6 +118,11 @@ class DuplicateFinder:
             original = self._original[first] or first
         self._index(article_id, signature, original)
         return original
+
+    def _jaccard(self, values: np.ndarray, other: str) -> float:
+        """`MinHash.jaccard` against a stored article's values (one scheme, seed and num_perm here),
+        without building a MinHash around them."""
+        return float(np.count_nonzero(values == self._hashes[other])) / float(self.num_perm)
 
     def restore(self, article_id: str, original: str | None, text: str | None = None, *, signature=None) -> None:
         """Index an article whose original was found before (and stored) without looking for it again."""
