@@ -31,20 +31,21 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import train_judge as tj
 
-# (name, conflict kinds, minimum severity); None is the shipped behaviour (no override).
+# (name, clauses): the rule fires on a row when any clause does, a clause being (conflict kinds,
+# minimum severity); no clauses is the shipped behaviour (no override).
 RULES = [
-    ("none", None, 0.0),
-    ("any conflict", ("figure", "duration", "time", "quote_wording", "attribution", "negation", "other"), 0.0),
-    ("figure or duration", ("figure", "duration"), 0.0),
-    ("figure or duration, severity >= 0.5", ("figure", "duration"), 0.5),
-    ("figure or duration, severity 1.0", ("figure", "duration"), 1.0),
-    ("duration", ("duration",), 0.0),
-    ("duration, severity 1.0", ("duration",), 1.0),
-    ("figure", ("figure",), 0.0),
-    ("figure, duration or time", ("figure", "duration", "time"), 0.0),
+    ("none", ()),
+    ("any conflict", ((("figure", "duration", "time", "quote_wording", "attribution", "negation", "other"), 0.0),)),
+    ("figure or duration", ((("figure", "duration"), 0.0),)),
+    ("figure or duration, severity >= 0.5", ((("figure", "duration"), 0.5),)),
+    ("figure or duration, severity 1.0", ((("figure", "duration"), 1.0),)),
+    ("duration", ((("duration",), 0.0),)),
+    ("duration, severity 1.0", ((("duration",), 1.0),)),
+    ("figure", ((("figure",), 0.0),)),
+    ("figure, duration or time", ((("figure", "duration", "time"), 0.0),)),
     # Since judge rules v4 a negation conflicts only where it denies a word the other sentence affirms.
-    ("negation", ("negation",), 0.0),
-    ("figure or duration, severity 1.0, or negation", (("figure", "duration"), 1.0, ("negation",)), 0.0),
+    ("negation", ((("negation",), 0.0),)),
+    ("figure or duration, severity 1.0, or negation", ((("figure", "duration"), 1.0), (("negation",), 0.0))),
 ]
 
 
@@ -59,15 +60,10 @@ def compute_conflicts(examples, cache_dir: Path, read_dirs: list[Path]) -> list[
     return tj.cached_per_row(examples, cache_dir, read_dirs, "conflicts", conflicts)
 
 
-def fires(conflicts: list[list[dict]], kinds, min_severity: float) -> np.ndarray:
-    """Rows the rule forces inconsistent. `kinds` may be a pair of rules, (kinds, severity, kinds): either fires."""
-    if kinds is None:
-        return np.zeros(len(conflicts), bool)
-    if isinstance(kinds[0], tuple):
-        first, first_severity, second = kinds
-        return fires(conflicts, first, first_severity) | fires(conflicts, second, min_severity)
-    return np.array([any(c["kind"] in kinds and (c["severity"] or 0) >= min_severity - 1e-9 for c in row)
-                     for row in conflicts])
+def fires(conflicts: list[list[dict]], clauses) -> np.ndarray:
+    """Rows the rule forces inconsistent: a conflict of a clause's kinds at or above its severity."""
+    return np.array([any(c["kind"] in kinds and (c["severity"] or 0) >= min_severity - 1e-9
+                         for kinds, min_severity in clauses for c in row) for row in conflicts], dtype=bool)
 
 
 def scores(y, p, files, news, t, forced) -> dict:
@@ -136,8 +132,8 @@ def main(argv=None):
     report = {"recipe": recipe.name, "threshold": args.threshold, "rules": []}
     header = "  ".join(f"{tj._short(f)[:10]:>10}" for f in names)
     print(f"  {'rule':<38} {'fires':>5} {'thr':>5} {'mean':>6}  {header}")
-    for name, kinds_, sev in RULES:
-        forced = fires(conflicts, kinds_, sev)
+    for name, clauses in RULES:
+        forced = fires(conflicts, clauses)
         flips = forced & (p >= args.threshold)  # rows the model called consistent that the rule turns over
         row = {"rule": name, "fires": {f: int((forced & (files == f)).sum()) for f in names},
                "turned_over": {f: [int((flips & (files == f) & (y == lab)).sum()) for lab in (1, 0)] for f in names},
@@ -162,8 +158,8 @@ def main(argv=None):
                                         [f for f in news if f != held], [recipe])
             ph = tj.predict(model, X[out])
             report["lofo"][held] = {}
-            for name, kinds_, sev in RULES:
-                forced = fires([row for row, o in zip(conflicts, out) if o], kinds_, sev)
+            for name, clauses in RULES:
+                forced = fires([row for row, o in zip(conflicts, out) if o], clauses)
                 ba = tj.balanced_accuracy(y[out], (ph >= t) & ~forced)
                 report["lofo"][held][name] = round(ba, 4)
             print(f"  {tj._short(held):<16} threshold {t}: "
