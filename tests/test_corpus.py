@@ -236,6 +236,27 @@ def test_cli_merge_then_split(tmp_path, folder, stories_module):
     assert bad.exit_code == 1 and "no story 'no-such-story'" in bad.output
 
 
+def test_a_merged_away_story_id_still_opens_the_story_it_went_into(tmp_path, folder, stories_module):
+    """A saved story id (a note, a link) must not break when its story is merged into another."""
+    db = str(tmp_path / "c.db")
+    runner = CliRunner()
+    runner.invoke(main, ["add", str(folder), "--db", db])
+    stories = json.loads(runner.invoke(main, ["stories", "--db", db, "--json"]).stdout)
+    kept, gone = stories[0], stories[-1]
+    assert runner.invoke(main, ["stories", "merge", kept["id"], gone["id"], "--db", db]).exit_code == 0
+    assert gone["id"] not in [s["id"] for s in json.loads(runner.invoke(main, ["stories", "--db", db, "--json"]).stdout)]
+    shown = runner.invoke(main, ["show", gone["id"], "--db", db, "--format", "json"])
+    assert shown.exit_code == 0, shown.output
+    assert f"story {gone['id']} was merged into story {kept['id']}" in shown.stderr
+    report = json.loads(shown.stdout)
+    assert {a["id"] for a in report["articles"]} >= set(gone["article_ids"])
+    with Corpus(db) as corpus:
+        assert corpus.story(gone["id"]).id == kept["id"]
+        corpus.recluster()  # re-clustering renames stories: every old id still leads somewhere
+        for old in (kept["id"], gone["id"]):
+            assert set(corpus.story(old).article_ids) >= set(gone["article_ids"])  # the merge holds
+
+
 def test_cli_refuses_a_non_sqlite_db_and_leaves_it(tmp_path, folder, stories_module):
     notes = tmp_path / "notes.txt"
     notes.write_text("my notes, not a database\n" * 20)

@@ -172,6 +172,40 @@ def test_a_story_is_dropped_only_once_its_last_member_leaves(store):
     assert store.story_ids() == ["one"]
 
 
+def test_the_id_of_a_story_merged_away_still_resolves_to_where_its_articles_went(store):
+    a, b, c = (make_article(t, f"{i}.txt") for i, t in enumerate((TEXT_A, TEXT_B, TEXT_A + " More.")))
+    store.insert_articles([a, b, c])
+    store.assign({a.id: "one", b.id: "two", c.id: "two"})
+    store.assign({b.id: "one", c.id: "three"})  # "two" empties: one article each way, a tie
+    assert set(store.story_ids()) == {"one", "three"}
+    assert store.resolve_story("two") == "three"  # the tie goes to the later name, every time
+    assert store.resolve_story("tw") == "three"  # a prefix of a former id works too
+    store.assign({a.id: "three", b.id: "three"})  # "one" goes the same way
+    assert store.resolve_story("one") == "three"
+    store.assign({a.id: "four", b.id: "four", c.id: "four"})  # an alias of an alias: the chain is followed
+    assert store.resolve_story("two") == store.resolve_story("three") == "four"
+    assert store.resolve_story("four") == "four"
+    with pytest.raises(UnknownStoryError, match="no story 'five'"):
+        store.resolve_story("five")
+
+
+def test_reclustering_aliases_each_vanished_story_to_where_most_of_its_articles_are(store):
+    arts = [make_article(t, f"{i}.txt") for i, t in enumerate((TEXT_A, TEXT_B, TEXT_A + " More.", TEXT_B + " More."))]
+    store.insert_articles(arts)
+    a, b, c, d = (x.id for x in arts)
+    store.assign({a: "old-1", b: "old-1", c: "old-1", d: "old-2"})
+    with store.transaction():
+        held = store.clear_memberships()
+        store.assign({a: "new-1", b: "new-1", c: "new-2", d: "new-2"})
+        store.drop_empty_stories(held)
+    assert set(store.story_ids()) == {"new-1", "new-2"}
+    assert store.resolve_story("old-1") == "new-1"  # two of its three articles
+    assert store.resolve_story("old-2") == "new-2"
+    # a story that comes back under its old id is itself again, not its alias
+    store.assign({d: "old-2"})
+    assert store.resolve_story("old-2") == "old-2"
+
+
 def test_comparison_cache_is_keyed_by_members_and_versions(store):
     v1 = {"claims": "c.v1"}
     store.put_comparison("s", members_hash(["a", "b"]), v1, {"x": 1})

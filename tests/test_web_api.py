@@ -129,6 +129,24 @@ def test_unknown_story_is_404_in_json_and_html(client, corpus_path):
     assert "no story &#39;nope&#39;" in page.text
 
 
+def test_a_merged_away_story_redirects_to_the_story_it_went_into(tmp_path):
+    from storydiff.corpus import Corpus
+
+    path = tmp_path / "merged.db"
+    with Corpus(path, web_settings()) as corpus:
+        corpus.add([str(EXAMPLE / "aljazeera.txt"), str(EXAMPLE / "rewrite.txt")])
+        kept, = corpus.store.story_ids()
+        rewrite = next(a.id for a in corpus.store.articles() if a.source.endswith("rewrite.txt"))
+        gone = corpus.split(kept, [rewrite])  # by hand, then back: the split-off story's id is gone
+        corpus.merge(kept, gone)
+    with TestClient(create_app(web_settings(), path), base_url=LOOPBACK) as c:
+        page = c.get(f"/stories/{gone}", follow_redirects=False)
+        assert page.status_code == 307 and page.headers["location"] == f"/stories/{kept}"
+        assert c.get(f"/stories/{gone}").status_code == 200  # followed
+        assert c.get(f"/api/stories/{gone}").json()["story"]["id"] == kept
+        assert c.get(f"/stories/{kept[:6]}", follow_redirects=False).status_code == 200  # a prefix is not a move
+
+
 def test_story_page_shows_conflicts_first_with_linked_claims(client, story_id, story):
     page = client.get(f"/stories/{story_id}")
     assert page.status_code == 200

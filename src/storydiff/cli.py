@@ -547,6 +547,8 @@ def show(story, db_path, settings_path, fmt, refresh, color, width):
     try:
         with _open_corpus(db_path, settings_path) as corpus:
             info = corpus.story(story)
+            if not info.id.startswith(story):
+                err.print(f"story {story} was merged into story {info.id}: showing that")
             copies = corpus.store.copies()
             articles = corpus.store.articles(info.article_ids)
             cached = corpus.is_cached(info.id) and not refresh

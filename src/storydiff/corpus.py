@@ -518,10 +518,10 @@ class Corpus:
                 assignments[a] = target
             manual.update(moved)
         with self.store.transaction():
-            self.store.clear_memberships()
+            held = self.store.clear_memberships()
             self.store.assign({a: s for a, s in assignments.items() if a not in manual})
             self.store.assign({a: assignments[a] for a in manual}, manual=True)
-            self.store.drop_empty_stories()
+            self.store.drop_empty_stories(held)  # a story id that is gone now names where its articles went
         self._clusterer = None
 
     # --- comparing ----------------------------------------------------------------------

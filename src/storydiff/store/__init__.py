@@ -17,6 +17,7 @@ import hashlib
 import json
 import sqlite3
 import threading
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -296,10 +297,13 @@ class Store:
     # --- stories ------------------------------------------------------------------------
 
     def assign(self, assignments: dict[str, str], *, manual: bool = False, origin: str = "cluster") -> None:
-        """Put each article (id -> story id) in its story, creating stories as needed."""
+        """Put each article (id -> story id) in its story, creating stories as needed.
+
+        A story left with no articles is dropped, and its id becomes an alias of the story most
+        of its articles went to (`resolve_story` follows it)."""
         with self.transaction() as db:
             stamp = now()
-            left = self._stories_of(db, list(assignments))
+            before = self._stories_of(db, list(assignments))
             for story_id in dict.fromkeys(assignments.values()):
                 db.execute("INSERT OR IGNORE INTO stories (id, created_at, origin) VALUES (?, ?, ?)",
                            (story_id, stamp, origin))
@@ -311,28 +315,54 @@ class Store:
                     (article_id, story_id, int(manual), stamp))
             # Only a story an article moved out of can have become empty: checking those alone
             # keeps an add's cost independent of the corpus size.
-            for story_id in left - set(assignments.values()):
-                db.execute("DELETE FROM stories WHERE id = ? AND NOT EXISTS"
-                           " (SELECT 1 FROM story_members WHERE story_id = ?)", (story_id, story_id))
+            left = set(before.values()) - set(assignments.values())
+            self._drop_emptied(db, left, before, assignments, stamp)
 
     @staticmethod
-    def _stories_of(db: sqlite3.Connection, article_ids: list[str]) -> set[str]:
-        found: set[str] = set()
+    def _stories_of(db: sqlite3.Connection, article_ids: list[str]) -> dict[str, str]:
+        """article id -> its story now, for those of `article_ids` that are in one."""
+        found: dict[str, str] = {}
         for i in range(0, len(article_ids), 500):
             chunk = article_ids[i:i + 500]
             marks = ",".join("?" * len(chunk))
-            found.update(r[0] for r in db.execute(
-                f"SELECT DISTINCT story_id FROM story_members WHERE article_id IN ({marks})", chunk))
+            found.update(db.execute(
+                f"SELECT article_id, story_id FROM story_members WHERE article_id IN ({marks})", chunk))
         return found
 
-    def clear_memberships(self) -> None:
-        """Empty every story (before re-clustering); stories left empty after it are dropped by `drop_empty_stories`."""
-        with self.transaction() as db:
-            db.execute("DELETE FROM story_members")
+    @staticmethod
+    def _drop_emptied(db: sqlite3.Connection, candidates: Iterable[str], before: dict[str, str],
+                      after: dict[str, str], stamp: str) -> None:
+        """Drop the `candidates` that have no articles now; alias each to where most of its went."""
+        went: dict[str, Counter] = {}
+        for article_id, old in before.items():
+            if article_id in after:
+                went.setdefault(old, Counter())[after[article_id]] += 1
+        for story_id in candidates:
+            if db.execute("SELECT 1 FROM story_members WHERE story_id = ? LIMIT 1", (story_id,)).fetchone():
+                continue
+            db.execute("DELETE FROM stories WHERE id = ?", (story_id,))
+            targets = went.get(story_id)
+            if targets:  # a tie goes to the alphabetically last id, whatever the order of the moves
+                target = max(targets, key=lambda t: (targets[t], t))
+                db.execute("INSERT OR REPLACE INTO story_aliases (old_id, story_id, at) VALUES (?, ?, ?)",
+                           (story_id, target, stamp))
 
-    def drop_empty_stories(self) -> None:
+    def clear_memberships(self) -> dict[str, str]:
+        """Empty every story (before re-clustering) and return what they held (article id -> story id),
+        for `drop_empty_stories`."""
         with self.transaction() as db:
-            db.execute("DELETE FROM stories WHERE id NOT IN (SELECT DISTINCT story_id FROM story_members)")
+            held = dict(db.execute("SELECT article_id, story_id FROM story_members"))
+            db.execute("DELETE FROM story_members")
+        return held
+
+    def drop_empty_stories(self, held: dict[str, str] | None = None) -> None:
+        """Drop every story without articles; with `held` (from `clear_memberships`), alias each
+        dropped story that held articles to the story most of them are in now."""
+        with self.transaction() as db:
+            empty = [r[0] for r in db.execute(
+                "SELECT id FROM stories WHERE id NOT IN (SELECT DISTINCT story_id FROM story_members)")]
+            held = held or {}
+            self._drop_emptied(db, empty, held, self._stories_of(db, list(held)), now())
 
     def memberships(self) -> dict[str, str]:
         """article id -> story id, for every clustered article."""
@@ -353,18 +383,33 @@ class Store:
         return [r[0] for r in rows]
 
     def resolve_story(self, prefix: str) -> str:
-        """A story id from its full id or an unambiguous prefix."""
-        rows = [r[0] for r in self.db.execute("SELECT id FROM stories WHERE id = ? OR id LIKE ? ESCAPE '\\'",
-                                              (prefix, prefix.replace("\\", "\\\\").replace("%", "\\%")
-                                               .replace("_", "\\_") + "%"))]
+        """A story id from its full id or an unambiguous prefix; the id of a story that was merged
+        away resolves to the story its articles went to."""
+        rows = self._ids_like("SELECT id FROM stories", "id", prefix)
         if prefix in rows:
             return prefix
         if len(rows) == 1:
             return rows[0]
-        if not rows:
-            raise UnknownStoryError(f"no story {prefix!r} in {self.path}; `storydiff stories` lists them")
-        raise UnknownStoryError(f"{prefix!r} matches {len(rows)} stories ({', '.join(rows[:5])}…); "
-                                "give more of the id")
+        if rows:
+            raise UnknownStoryError(f"{prefix!r} matches {len(rows)} stories ({', '.join(rows[:5])}…); "
+                                    "give more of the id")
+        aliases = self._ids_like("SELECT old_id FROM story_aliases", "old_id", prefix)
+        if len(aliases) > 1 and prefix not in aliases:
+            raise UnknownStoryError(f"{prefix!r} matches {len(aliases)} former stories ({', '.join(aliases[:5])}…); "
+                                    "give more of the id")
+        story_id, seen = (prefix if prefix in aliases else aliases[0]) if aliases else None, set()
+        while story_id is not None and story_id not in seen:  # an alias may point at a later alias
+            if self.db.execute("SELECT 1 FROM stories WHERE id = ?", (story_id,)).fetchone():
+                return story_id
+            seen.add(story_id)
+            row = self.db.execute("SELECT story_id FROM story_aliases WHERE old_id = ?", (story_id,)).fetchone()
+            story_id = row[0] if row else None
+        raise UnknownStoryError(f"no story {prefix!r} in {self.path}; `storydiff stories` lists them")
+
+    def _ids_like(self, select: str, column: str, prefix: str) -> list[str]:
+        pattern = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        return [r[0] for r in self.db.execute(f"{select} WHERE {column} = ? OR {column} LIKE ? ESCAPE '\\'",
+                                              (prefix, pattern))]
 
     def record_edit(self, kind: str, story_id: str, other_story_id: str | None, article_ids: list[str],
                     anchor: str | None = None) -> None:

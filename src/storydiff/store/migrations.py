@@ -176,3 +176,16 @@ def migrate(db: sqlite3.Connection) -> list[str]:
         db.execute("ROLLBACK")
         raise
     return done
+
+
+@migration
+def m008_story_aliases(db: sqlite3.Connection) -> None:
+    # a story id that stopped existing (its articles merged into another story, by hand, by the
+    # clusterer's refinement or by re-clustering) and the story most of them went to, so saved ids,
+    # links and notes keep resolving
+    db.execute("""
+        CREATE TABLE story_aliases (
+            old_id TEXT PRIMARY KEY,
+            story_id TEXT NOT NULL,         -- may itself be an alias by now: follow the chain
+            at TEXT NOT NULL
+        )""")

@@ -23,7 +23,7 @@ from urllib.parse import parse_qs
 import anyio
 from fastapi import Depends, FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from jinja2 import ChoiceLoader, PackageLoader
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -280,6 +280,9 @@ def create_app(settings: Settings, db_path: str | Path | None = None, *, host: s
 
     @app.get("/stories/{story_id}", response_class=HTMLResponse, tags=["pages"], include_in_schema=False)
     async def story_page(story_id: str):
+        resolved = await in_thread(lambda: corpora.get().store.resolve_story(story_id))
+        if not resolved.startswith(story_id):  # a story merged into another: its page is the other's
+            return RedirectResponse(f"/stories/{resolved}", status_code=307)
         payload, report = await load_story(story_id)
         return page("story.html", story=payload["story"], page=build_page_view(report))
 
