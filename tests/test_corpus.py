@@ -123,6 +123,28 @@ def test_merge_and_split_survive_reclustering_and_new_articles(tmp_path, folder,
         assert now[ids["Wire"]] == new_story and now[ids["Jakarta Daily"]] == now[ids["Al Jazeera"]]
 
 
+def test_an_open_corpus_sees_a_merge_another_process_made_before_it_adds(tmp_path, folder, stories_module):
+    """Two processes on one file: B merges two stories while A holds its clusterer in memory. A's next
+    article must join the merged story, not bring the merged-away one back."""
+    db = tmp_path / "c.db"
+    with Corpus(db) as a, Corpus(db) as b:  # two connections, as two processes have
+        a.add([str(folder)])
+        ids = {x.outlet: x.id for x in a.store.articles()}
+        quake = a.store.memberships()[ids["Jakarta Daily"]]
+        gaza = a.store.memberships()[ids["Al Jazeera"]]
+        assert b.merge(gaza, quake) == gaza
+        extra = folder.parent / "more"
+        extra.mkdir()
+        aftershock = write_article(extra, "quake2.txt",
+                                   QUAKE.replace("Sunday", "Monday") + "Aftershocks were felt in Bali.\n")
+        added = a.add([aftershock])
+        assert added.ok and len(added.added) + len(added.near_copies) == 1  # a near-copy is stored too
+        assert quake not in a.store.story_ids()  # not brought back
+        assert set(added.stories.values()) <= set(a.store.story_ids())
+        members = a.store.memberships()
+        assert members[ids["Jakarta Daily"]] == members[ids["Al Jazeera"]] == gaza  # the merge holds
+
+
 def test_split_and_merge_refuse_nonsense(tmp_path, folder, stories_module):
     with Corpus(tmp_path / "c.db") as corpus:
         corpus.add([str(folder)])

@@ -106,6 +106,7 @@ class Corpus:
         self._clusterer = None
         self._dupes = None
         self._seen_seq = 0  # the clusterer and duplicate finder hold every article up to this seq
+        self._seen_version = None  # PRAGMA data_version when last caught up: others' commits change it
         self.ann_path = ann_file.ann_path(self.path)
         self._ann_saved = 0  # how many articles the index file holds, as far as this process knows
         # how the story clusterer's ANN index was last restored or saved (loaded, rebuilt and why,
@@ -338,11 +339,14 @@ class Corpus:
             self._clusterer = stories.StoryClusterer(self.settings)
             self._dupes = _duplicate_finder(stories, self.settings)
             self._seen_seq = 0
+            self._seen_version = None
 
     def _catch_up(self) -> None:
-        """Feed the clusterer and duplicate finder every article stored since they last looked."""
+        """Feed the clusterer and duplicate finder what the store holds that they have not seen:
+        articles stored since they last looked, and stories another process changed."""
         self._ensure_indexes()
-        if self.store.max_seq() <= self._seen_seq:
+        written_elsewhere = self.store.data_version()
+        if self.store.max_seq() <= self._seen_seq and written_elsewhere == self._seen_version:
             return
         copies = self.store.copies()
         self._dupes.restore_many((article_id, copies.get(article_id), signature, text) for article_id, signature, text
@@ -354,8 +358,10 @@ class Corpus:
         if len(self._clusterer) == 0 and restored:
             self._clusterer.restore(restored, saved_index=self._load_ann_index(restored), pinned=pinned)
         else:
+            self._clusterer.sync(members, pinned)  # another process's refinement or edits moved some
             self._clusterer.restore(restored, pinned=pinned)
         self._seen_seq = self.store.max_seq()
+        self._seen_version = written_elsewhere
 
     # --- the saved ANN index ------------------------------------------------------------
 

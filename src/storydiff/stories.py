@@ -467,6 +467,32 @@ class StoryClusterer:
         if vectors:
             self._index_vectors(len(self._keys) - len(vectors), vectors)
 
+    def sync(self, story_of: dict[str, str], pinned: Iterable[str] = ()) -> None:
+        """Take over the stories another process gave articles this clusterer already holds.
+
+        Its refinement may have split or merged stories, or someone merged or split them by hand;
+        without this, a new article could join a story that no longer exists and bring it back.
+        `story_of`: the stored article id -> story id (articles not held here are ignored).
+        """
+        self._pinned.update(pinned)
+        moved = {a: s for a, s in story_of.items() if self._story_of.get(a, s) != s}
+        if not moved:
+            return
+        members: dict[str, list[str]] = {s: [] for s in {self._story_of[a] for a in moved} | set(moved.values())}
+        self._story_of.update(moved)
+        for a in self._signals:  # arrival order, as the member lists keep it
+            if (story_id := self._story_of[a]) in members:
+                members[story_id].append(a)
+        for story_id, ids in members.items():
+            if not ids:
+                del self._stories[story_id], self._members[story_id]
+                self._grown.discard(story_id)
+                continue
+            story = self._stories[story_id] = _Story(story_id, np.zeros(len(self._signals[ids[0]].vector)))
+            for a in ids:
+                story.add(self._signals[a], self._entity_df, self._figure_df)
+            self._members[story_id] = ids
+
     def index_ids(self) -> list[str]:
         """The article ids in the ANN index, in key order (key i is the i-th)."""
         return list(self._keys)

@@ -242,6 +242,10 @@ class Store:
     def article_count(self) -> int:
         return self.db.execute("SELECT count(*) FROM articles").fetchone()[0]
 
+    def data_version(self) -> int:
+        """Changes whenever another connection (another process) commits to the file."""
+        return self.db.execute("PRAGMA data_version").fetchone()[0]
+
     def max_seq(self) -> int:
         return self.db.execute("SELECT coalesce(max(seq), 0) FROM articles").fetchone()[0]
 
