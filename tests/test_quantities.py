@@ -43,6 +43,9 @@ ROWS = [
     ("no less than 13 out of the 22 players", "count", "", 13, iv(13, INF), "at least"),  # se summeval-43
     ("more than 200 were taken captive", "count", "", 200, iv(200, INF, True), "more than"),  # A
     ("led to over 57,500 deaths", "count", "", 57500, iv(57500, INF, True), "more than"),  # R
+    # "over" after an amount spreads it across a span: no hedge on what follows
+    ("bid $160 million over eight years", "duration", "minute", 8 * Y, iv(8 * Y, 8 * Y), None),  # ecb ecb-10_4ecb
+    ("$150 million over seven years", "duration", "minute", 7 * Y, iv(7 * Y, 7 * Y), None),  # ecb ecb-10_4ecb
     ("a height of more than 12,000 healthy", "count", "", 12000, iv(12000, INF, True), "more than"),  # se summeval-2
     ("over 100 million viewers", "count", "", 1e8, iv(1e8, INF, True), "more than"),  # se summeval-4
     ("viewed over 1.7 million times", "count", "", 1.7e6, iv(1.7e6, INF, True), "more than"),  # se summeval-6
@@ -204,7 +207,8 @@ ROWS = [
 ]
 
 # The figure to check when a phrase holds more than one (default: the first).
-NTH = {"for a second time in 24 hours": 1, "their second meeting in two days": 1}
+NTH = {"for a second time in 24 hours": 1, "their second meeting in two days": 1,
+       "bid $160 million over eight years": 1, "$150 million over seven years": 1}
 
 
 def _bound(actual, expected):

@@ -29,8 +29,9 @@ from .nlp.times import same_time
 from .nlp.wording import word_diff
 from .settings import Settings
 
-STAGE_VERSION = "storydiff.judge.rules.v4"  # v2: order-of-events conflicts; v3: anchors in the sentence before;
-# v4: a negation conflicts only where it denies a word the other sentence affirms
+STAGE_VERSION = "storydiff.judge.rules.v5"  # v2: order-of-events conflicts; v3: anchors in the sentence before;
+# v4: a negation conflicts only where it denies a word the other sentence affirms; v5: figures that agree
+# are paired first, and differing ordinals conflict only when they rank the same thing
 
 QUOTE_MATCH = 0.7  # share of the shorter quote's words found in order in the other
 FIGURE_PAIR_MIN = 0.5  # combined claim + context similarity for two figures to be about one thing
@@ -193,9 +194,12 @@ def describe(q: Quantity) -> str:
 
 
 def _same_measure(a: Quantity, b: Quantity) -> bool:
-    return a.kind == b.kind and a.unit == b.unit and a.kind != "ordinal" or (
-        a.kind == b.kind == "ordinal"
-    )
+    if a.kind == b.kind == "ordinal":
+        # An ordinal ranks a thing: two that differ only contradict each other when they rank the same
+        # thing ("a second-round draft choice" and "the third deal" do not); two that agree may name it
+        # differently ("a second time", "their second meeting").
+        return a.interval.overlaps(b.interval) or bool(a.thing) and a.thing.lower() == (b.thing or "").lower()
+    return a.kind == b.kind and a.unit == b.unit
 
 
 def _magnitude(a: Quantity, b: Quantity) -> float:
@@ -231,7 +235,10 @@ def judge_figures(ctx: PairContext, used: set) -> list[Verdict]:
                     pair_score = 0.3 * claim_score + 0.25 * context + 0.25 * frame + 0.2 * _magnitude(qa, qb)
                     if pair_score >= FIGURE_PAIR_MIN:
                         candidates.append((pair_score, a, ia, qa, b, ib, qb))
-    candidates.sort(key=lambda c: -c[0])
+    # A figure the other claim also reports is its counterpart there: pairs that agree go first, so
+    # "Gomes, 61, and Mendes, 48" against "Mendes, 48, ... Gomes, 61" is two agreements, not two
+    # conflicts; among agreeing pairs, and then among the rest, the best-scored pair goes first.
+    candidates.sort(key=lambda c: (not c[3].interval.overlaps(c[6].interval), -c[0]))
     taken: set = set()
     verdicts = []
     for pair_score, a, ia, qa, b, ib, qb in candidates:

@@ -17,8 +17,8 @@ from .quotes import quotes_from_doc
 from .sentences import paragraphs, split_sentences
 from .times import extract_times
 
-STAGE_VERSION = "storydiff.claims.v4"  # v2: Claim.orders; v3: orders anchored in the sentence before;
-# v4: Claim.lemmas and Claim.negated_lemmas (what a negation denies)
+STAGE_VERSION = "storydiff.claims.v5"  # v2: Claim.orders; v3: orders anchored in the sentence before;
+# v4: Claim.lemmas and Claim.negated_lemmas (what a negation denies); v5: "over" after an amount is no hedge
 
 _ENTITY_LABELS = {"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "EVENT", "LAW", "PRODUCT"}
 _MIN_WORDS = 4

@@ -213,6 +213,9 @@ _CORE = re.compile(
 _SCALE = re.compile(r"(?:\s*-?\s*(?:hundred|thousand|million|billion|trillion|dozen)\b)+", re.I)
 _ATTACHED = re.compile(r"(bn|mn|m|k|b)(?![\w])", re.I)
 _AND_A_HALF = re.compile(r"\s+and\s+a\s+half\b", re.I)
+# "$160 million over eight years", "14 points over three games": after an amount, "over" spreads it
+# across a span; it does not mean "more than".
+_AMOUNT_BEFORE = re.compile(r"(?:\d|\b(?:hundred|thousand|million|billion|trillion|bn|percent|points?))[\s,)]*$", re.I)
 _HEDGE_LEFT = re.compile(rf"(?<![\w])({_alternation(_HEDGES)})\s*$", re.I)
 _CURRENCY_LEFT = re.compile(r"(US\$|A\$|C\$|\$|£|€|¥|₹)\s?$", re.I)
 _RANGE_SEP = re.compile(r"\s*(?:-|–|—|\bto\b|\bor\b)\s*(?=\S)", re.I)
@@ -628,6 +631,9 @@ def _read_at(text: str, m: re.Match) -> _Reading | None:
     _apply_scale(text, fig, bool(money))
     hedge_match = _HEDGE_LEFT.search(text, max(0, start - 40), start)
     hedge = _HEDGES[re.sub(r"\s+", " ", hedge_match.group(1).lower())] if hedge_match else None
+    if (hedge_match and hedge_match.group(1).lower() == "over"
+            and _AMOUNT_BEFORE.search(text, max(0, hedge_match.start() - 20), hedge_match.start())):
+        hedge, hedge_match = None, None
     end, low, high, ranged = fig.end, fig.low, fig.high, False
 
     # A range: "between 20 and 30", "20-30", "$300,000 to $600,000".
