@@ -243,11 +243,16 @@ def test_cli_add_stories_show_export(tmp_path, folder, stories_module):
     assert exported.exit_code == 0 and exported.stdout.count("Jakarta Daily") == 1
 
 
-def test_cli_merge_then_split(tmp_path, folder, stories_module):
+def added_by_cli(tmp_path, folder) -> tuple[CliRunner, str, list[dict]]:
+    """`storydiff add` of the folder into a new corpus: the runner, the db path and `stories --json`."""
     db = str(tmp_path / "c.db")
     runner = CliRunner()
     runner.invoke(main, ["add", str(folder), "--db", db])
-    stories = json.loads(runner.invoke(main, ["stories", "--db", db, "--json"]).stdout)
+    return runner, db, json.loads(runner.invoke(main, ["stories", "--db", db, "--json"]).stdout)
+
+
+def test_cli_merge_then_split(tmp_path, folder, stories_module):
+    runner, db, stories = added_by_cli(tmp_path, folder)
     a, b = stories[0], stories[-1]
     merged = runner.invoke(main, ["stories", "merge", a["id"], b["id"], "--db", db])
     assert merged.exit_code == 0 and f"{a['size'] + b['size']} articles" in merged.stdout
@@ -260,10 +265,7 @@ def test_cli_merge_then_split(tmp_path, folder, stories_module):
 
 def test_a_merged_away_story_id_still_opens_the_story_it_went_into(tmp_path, folder, stories_module):
     """A saved story id (a note, a link) must not break when its story is merged into another."""
-    db = str(tmp_path / "c.db")
-    runner = CliRunner()
-    runner.invoke(main, ["add", str(folder), "--db", db])
-    stories = json.loads(runner.invoke(main, ["stories", "--db", db, "--json"]).stdout)
+    runner, db, stories = added_by_cli(tmp_path, folder)
     kept, gone = stories[0], stories[-1]
     assert runner.invoke(main, ["stories", "merge", kept["id"], gone["id"], "--db", db]).exit_code == 0
     assert gone["id"] not in [s["id"] for s in json.loads(runner.invoke(main, ["stories", "--db", db, "--json"]).stdout)]
