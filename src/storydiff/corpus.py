@@ -358,7 +358,7 @@ class Corpus:
         if len(self._clusterer) == 0 and restored:
             self._clusterer.restore(restored, saved_index=self._load_ann_index(restored), pinned=pinned)
         else:
-            self._clusterer.sync(members, pinned)  # another process's refinement or edits moved some
+            self._clusterer.sync(members)  # another process's refinement or edits moved some
             self._clusterer.restore(restored, pinned=pinned)
         self._seen_seq = self.store.max_seq()
         self._seen_version = written_elsewhere

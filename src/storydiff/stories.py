@@ -82,7 +82,7 @@ centroid that the split test would not cut from it and whose members it
 scores at least `threshold` with (`_merge_of`): fragments of one event come
 back together, and the larger story keeps its id. ECB+ dev, B-cubed F1: no
 refinement 0.888 in file order, mean over 20 shuffled orders 0.867; split
-alone 0.908 / 0.898; split and merge 0.928 / 0.924 (docs/evaluation.md).
+alone 0.908 / 0.898; split and merge 0.929 / 0.918 (docs/evaluation.md).
 Stories holding an article placed by hand (`restore(..., pinned=)`) are never
 split or merged. The moves are returned and kept for `take_moves`, so a store
 can follow them.
@@ -467,14 +467,14 @@ class StoryClusterer:
         if vectors:
             self._index_vectors(len(self._keys) - len(vectors), vectors)
 
-    def sync(self, story_of: dict[str, str], pinned: Iterable[str] = ()) -> None:
+    def sync(self, story_of: dict[str, str]) -> None:
         """Take over the stories another process gave articles this clusterer already holds.
 
-        Its refinement may have split or merged stories, or someone merged or split them by hand;
-        without this, a new article could join a story that no longer exists and bring it back.
-        `story_of`: the stored article id -> story id (articles not held here are ignored).
+        Its refinement may have split or merged stories, or someone merged or split them by hand
+        (`restore` takes the hand-placed articles); without this, a new article could join a story
+        that no longer exists and bring it back. `story_of`: the stored article id -> story id
+        (articles not held here are ignored).
         """
-        self._pinned.update(pinned)
         moved = {a: s for a, s in story_of.items() if self._story_of.get(a, s) != s}
         if not moved:
             return
@@ -484,14 +484,11 @@ class StoryClusterer:
             if (story_id := self._story_of[a]) in members:
                 members[story_id].append(a)
         for story_id, ids in members.items():
-            if not ids:
+            if ids:
+                self._rebuild(story_id, ids)
+            else:
                 del self._stories[story_id], self._members[story_id]
                 self._grown.discard(story_id)
-                continue
-            story = self._stories[story_id] = _Story(story_id, np.zeros(len(self._signals[ids[0]].vector)))
-            for a in ids:
-                story.add(self._signals[a], self._entity_df, self._figure_df)
-            self._members[story_id] = ids
 
     def index_ids(self) -> list[str]:
         """The article ids in the ANN index, in key order (key i is the i-th)."""
@@ -526,13 +523,16 @@ class StoryClusterer:
     def _move(self, part: list[str], old_id: str, new_id: str) -> None:
         """Move `part` (members of `old_id`) into a new story `new_id`; both stories' sums are rebuilt."""
         moving = set(part)
-        stay = [a for a in self._members[old_id] if a not in moving]
-        for story_id, ids in ((old_id, stay), (new_id, list(part))):
-            story = self._stories[story_id] = _Story(story_id, np.zeros_like(self._stories[old_id].vector_sum))
-            for a in ids:
-                story.add(self._signals[a], self._entity_df, self._figure_df)
-                self._story_of[a] = story_id
-            self._members[story_id] = ids
+        self._rebuild(old_id, [a for a in self._members[old_id] if a not in moving])
+        self._rebuild(new_id, list(part))
+
+    def _rebuild(self, story_id: str, ids: list[str]) -> None:
+        """Story `story_id` made afresh from exactly the articles `ids` (its sums, members, and theirs)."""
+        story = self._stories[story_id] = _Story(story_id, np.zeros(len(self._signals[ids[0]].vector)))
+        for a in ids:
+            story.add(self._signals[a], self._entity_df, self._figure_df)
+            self._story_of[a] = story_id
+        self._members[story_id] = ids
 
     def _absorb(self, gone: str, keep: str) -> None:
         """Move every member of story `gone` into story `keep`; `gone` no longer exists."""
