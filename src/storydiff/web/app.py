@@ -283,7 +283,7 @@ def create_app(settings: Settings, db_path: str | Path | None = None, *, host: s
         resolved = await in_thread(lambda: corpora.get().store.resolve_story(story_id))
         if not resolved.startswith(story_id):  # a story merged into another: its page is the other's
             return RedirectResponse(f"/stories/{resolved}", status_code=307)
-        payload, report = await load_story(story_id)
+        payload, report = await load_story(resolved)
         return page("story.html", story=payload["story"], page=build_page_view(report))
 
     # --- provenance and the figure timeline of a story ---------------------------------
