@@ -56,28 +56,16 @@ def add_worker(runs: int) -> None:
     """Time `Corpus.add` of run.py's 199 ECB+ articles with whichever storydiff is first on sys.path."""
     import onnxruntime  # noqa: F401  (before usearch, which storydiff imports later)
     import storydiff
-    from storydiff.corpus import Corpus
     from storydiff.settings import load_settings
 
     sys.path.insert(0, str(ROOT / "benchmarks"))
-    from run import ECB
+    from run import time_adds, write_add_inputs
 
-    settings = load_settings()
-    rows = [json.loads(line) for _, line in zip(range(200), ECB.open(encoding="utf-8"))]
-    wall: dict[str, list[float]] = {"add 199": []}
-    cpu: dict[str, list[float]] = {"add 199": []}
     with tempfile.TemporaryDirectory() as tmp:
-        folder = Path(tmp) / "in"
-        folder.mkdir()
-        for i, row in enumerate(rows):
-            (folder / f"{i:04d}.json").write_text(json.dumps({"text": row["text"], "outlet": row.get("outlet")}))
-        for run in range(runs):
-            with Corpus(Path(tmp) / f"bench-{run}.db", settings) as corpus:
-                corpus.add([str(folder / "0000.json")])  # the models load outside the timing
-                start, start_cpu = time.perf_counter(), time.process_time()
-                corpus.add([str(folder)])
-                wall["add 199"].append(time.perf_counter() - start)
-                cpu["add 199"].append(time.process_time() - start_cpu)
+        write_add_inputs(Path(tmp) / "in")
+        timings = time_adds(Path(tmp) / "in", Path(tmp) / "bench", load_settings(), runs)
+    wall = {"add 199": [t[0] for t in timings]}
+    cpu = {"add 199": [t[1] for t in timings]}
     print(json.dumps({"module": storydiff.__file__, "wall": wall, "cpu": cpu}))
 
 

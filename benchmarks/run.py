@@ -142,23 +142,43 @@ ADD_CONFIGS = {"shipped: int8 MiniLM, 300 characters": {},
                "baseline: fp32 MiniLM, 600 characters": {"embedder": "", "lead_chars": 600}}
 
 
+def write_add_inputs(folder: Path, n: int = 200) -> list[dict]:
+    """The first `n` ECB+ dev articles as JSON inputs for `add`, 0000.json first; returns their rows."""
+    rows = [json.loads(line) for _, line in zip(range(n), ECB.open(encoding="utf-8"))]
+    folder.mkdir()
+    for i, row in enumerate(rows):
+        (folder / f"{i:04d}.json").write_text(json.dumps({"text": row["text"], "outlet": row.get("outlet")}))
+    return rows
+
+
+def time_adds(folder: Path, store_prefix: Path, settings, runs: int) -> list[tuple[float, float]]:
+    """(wall, CPU) seconds of each of `runs` adds of `folder` (all but 0000.json, which loads the models
+    outside the timing) into a new store; one add varied by a third, so take the median."""
+    from storydiff.corpus import Corpus
+
+    timings = []
+    for run in range(runs):
+        with Corpus(store_prefix.with_name(f"{store_prefix.name}-{run}.db"), settings) as corpus:
+            corpus.add([str(folder / "0000.json")])
+            start, cpu = time.perf_counter(), time.process_time()
+            corpus.add([str(folder)])
+            timings.append((time.perf_counter() - start, time.process_time() - cpu))
+    return timings
+
+
 def corpus_add_rate(settings, n: int = 200):
     """`Corpus.add` of n real ECB+ articles into a new store (read, embed, near-copies, stories), per config."""
     import tempfile
 
     from storydiff.backends.embedder import get_embedder
-    from storydiff.corpus import Corpus
     from storydiff.ingest import make_article
     from storydiff.nlp.claims import extract_claims
     from storydiff.stories import StoryParams, lead_text, story_embedder
 
     results = []
     with tempfile.TemporaryDirectory() as tmp:
-        rows = [json.loads(line) for _, line in zip(range(n), ECB.open(encoding="utf-8"))]
         folder = Path(tmp) / "in"
-        folder.mkdir()
-        for i, row in enumerate(rows):
-            (folder / f"{i:04d}.json").write_text(json.dumps({"text": row["text"], "outlet": row.get("outlet")}))
+        rows = write_add_inputs(folder, n)
         sentences = [c.text for row in rows[:10] for c in extract_claims(make_article(row["text"], "bench"))]
         embedder = get_embedder(settings)
         sentence_rate = len(sentences) / median_time(lambda: embedder.encode(sentences), runs=3)
@@ -168,13 +188,7 @@ def corpus_add_rate(settings, n: int = 200):
                      for r in rows[:50]]
             lead_embedder = story_embedder(config)
             lead_rate = len(leads) / median_time(lambda: lead_embedder.encode(leads), runs=3)
-            timings = []  # (wall, CPU) of each add into a new store; one add varied by a third
-            for run in range(ADD_RUNS):
-                with Corpus(Path(tmp) / f"bench-{len(results)}-{run}.db", config) as corpus:
-                    corpus.add([str(folder / "0000.json")])  # load the models outside the timing
-                    start, cpu = time.perf_counter(), time.process_time()
-                    corpus.add([str(folder)])
-                    timings.append((time.perf_counter() - start, time.process_time() - cpu))
+            timings = time_adds(folder, Path(tmp) / f"bench-{len(results)}", config, ADD_RUNS)
             seconds = statistics.median(t[0] for t in timings)
             cpu = statistics.median(t[1] for t in timings)
             results.append((name, n - 1, seconds, cpu, lead_rate, sentence_rate))
