@@ -270,6 +270,13 @@ NOT_QUANTITIES = [
     "eating about 100 calories a day",  # pt polytope-62 (only the 100)
     "in the 1990s",  # constructed: a decade
     "speaking on behalf of the family",  # fc (several records): "half" inside a word
+    # label numbers name a thing, they count nothing
+    "also sat out in Week 17.",  # ecb ecb-25_13ecbplus
+    "returned to play in Weeks 14 - 16, but missed",  # ecb ecb-25_3ecbplus
+    "attacks aimed at Internet Explorer 8 and 9, it appears",  # ecb ecb-27_10ecbplus
+    "a chase north along Interstate 75 in Genesee County",  # ecb ecb-18_10ecbplus
+    "driving east on state Route 52 near Interstate 805",  # ecb ecb-35_2ecb
+    "established himself as a legitimate No. 1 back.",  # ecb ecb-25_10ecb
 ]
 
 

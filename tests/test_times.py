@@ -1,4 +1,5 @@
-"""Time expressions from real sentences of the example pair (examples/gaza-talks)."""
+"""Time expressions from real sentences of the example pair (examples/gaza-talks) and of ECB+ dev
+(../shared/data/stories/ecbplus-dev.jsonl, article id noted; one sentence, never a record)."""
 
 import pytest
 
@@ -14,6 +15,9 @@ from storydiff.nlp.times import extract_times, same_time
      [("Tuesday", "weekday", "tuesday")]),
     ("during Netanyahu’s third visit to the US since the president began his second term on January 20.",
      [("January 20", "date", "--01-20")]),
+    # ecb-18_1ecb: the corpus spaces the colon; the figure is 6 p.m., not "00 p.m."
+    ("who gave himself up to police just after 6: 00 p.m.,\" Fanning said in a statement.",
+     [("6: 00 p.m.", "time", "18:00")]),
     ("The earthquake struck at 14:35 local time on 3 August 2014.",
      [("14:35", "time", "14:35"), ("3 August 2014", "date", "2014-08-03")]),
 ])

@@ -17,8 +17,9 @@ from .quotes import quotes_from_doc
 from .sentences import paragraphs, split_sentences
 from .times import extract_times
 
-STAGE_VERSION = "storydiff.claims.v5"  # v2: Claim.orders; v3: orders anchored in the sentence before;
-# v4: Claim.lemmas and Claim.negated_lemmas (what a negation denies); v5: "over" after an amount is no hedge
+STAGE_VERSION = "storydiff.claims.v6"  # v2: Claim.orders; v3: orders anchored in the sentence before;
+# v4: Claim.lemmas and Claim.negated_lemmas (what a negation denies); v5: "over" after an amount is no hedge;
+# v6: label numbers ("Week 17") are no figures, "6: 00 p.m." is 6 p.m.
 
 _ENTITY_LABELS = {"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "EVENT", "LAW", "PRODUCT"}
 _MIN_WORDS = 4

@@ -245,6 +245,16 @@ _RATE = re.compile(
     r"(?:\d\S*\s+\w+s|\d\S*|\b(?:million|billion|thousand|twice|once|thrice|times|per))\s+$|-$", re.I
 )
 _AFTER_CLAUSE_BREAK = re.compile(r"[,;:]\s*$")
+# "Week 17", "Flight 447", "Interstate 75", "No. 1", "IE 8": the number names a thing, it counts nothing.
+# Lower-case only for words that are rarely anything else before a number ("the game 13 - 13" is a score).
+_LABEL_BEFORE = re.compile(
+    r"(?<![\w.])(?:[Ww]eeks?|[Ff]lights?|[Rr]oute|[Nn]umber|[Nn]o\.|Nos\.|[Jj]ersey|[Ii]nterstate|[Hh]ighway"
+    r"|[Rr]oom|[Gg]ate|[Cc]hapter|Games?|Round|Day|Stage|Season|Episode|Series|Section|Article|Division|Class"
+    r"|Phase|Part|Channel|Ch\.|Terminal|Platform|Line|Lane|Pier|Exit|Unit|Ward|District|Precinct|Station"
+    r"|Studio|Track|Bus|Apollo|Boeing|Airbus|Version|Explorer|IE|Windows|Firefox|Server|Pack|Vol\.|Volume)\s+$"
+)
+# "IE 6, 7, 8, and 9", "Explorer 8 and 9": a list of labels after the first.
+_LABEL_LIST = re.compile(r"(?:\s*,\s*\d+(?:\.\d+)?)*,?\s+(?:and|or|&)\s+\d+(?:\.\d+)?(?![\w])")
 _NOT_ONE = re.compile(r"\b(?:no|the|this|that|any|every|each)\s+$", re.I)
 _NOT_ONE_AFTER = re.compile(r"\s+(?:of|another|by\s+one)\b", re.I)
 _NOT_ORDINAL = re.compile(r"\bat\s+$|^(?:-hand|-party|\s+of\s+all|\s+world)", re.I)
@@ -653,6 +663,12 @@ def _read_at(text: str, m: re.Match) -> _Reading | None:
                 fig.sig = min(fig.sig, other.sig)
             elif dash:
                 return _Reading(start, other.end, None)  # a score: "1-0", "2014-15"
+
+    if fig.form == "number" and not fig.word and _LABEL_BEFORE.search(text, max(0, fig.start - 12), fig.start):
+        more = _LABEL_LIST.match(text, end)
+        if more and not _looks_like_count_after(text, more.end()):
+            end = more.end()
+        return _Reading(start, end, None)
 
     if hedge == "between" and not ranged:
         hedge, hedge_match = None, None  # "from 778 to 607": a change, read each side alone

@@ -25,8 +25,8 @@ _PATTERNS: list[tuple[str, re.Pattern]] = [
     # "7 October 2023", "7 October"
     ("date_dmy", re.compile(rf"\b(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<month>{_MONTH})(?:,?\s+(?P<year>(?:19|20)\d\d))?\b")),
     ("date_iso", re.compile(r"\b(?P<year>(?:19|20)\d\d)-(?P<month>\d\d)-(?P<day>\d\d)\b")),
-    # "5 p.m.", "5:30pm", "17:00 GMT"
-    ("clock", re.compile(r"\b(?P<hour>\d{1,2})(?::(?P<minute>\d\d))?\s*(?P<ampm>[ap]\.?m\.?)(?=\W|$)", re.I)),
+    # "5 p.m.", "5:30pm", "17:00 GMT"; "6: 00 p.m." as some copy spaces it, not "00 p.m."
+    ("clock", re.compile(r"\b(?P<hour>\d{1,2})(?::\s?(?P<minute>\d\d))?\s*(?P<ampm>[ap]\.?m\.?)(?=\W|$)", re.I)),
     ("clock24", re.compile(r"\b(?P<hour>[01]?\d|2[0-3]):(?P<minute>[0-5]\d)\b(?!\s*[ap]\.?m)", re.I)),
     ("weekday", re.compile(r"\b(?P<weekday>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b")),
     ("relative", re.compile(r"\b(?P<rel>yesterday|today|tomorrow|last night|this morning|tonight)\b", re.I)),
