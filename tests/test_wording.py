@@ -33,3 +33,15 @@ def test_partial_quote_inside_a_longer_one_matches_fully():
 def test_unrelated_wording_scores_low():
     similarity, *_ = word_diff("Ten live hostages will be released", "concentration camps near the border")
     assert similarity < 0.3
+
+
+def test_british_and_american_spellings_are_one_wording():
+    # ecb-18_1ecb against ecb-18_11ecb: the same quote respelled, with the clock written two ways
+    similarity, left, right, _ = word_diff("locked down the neighborhood ... just after 6: 00 p.m.",
+                                           "locked down the neighbourhood ... just after 6 p.m.")
+    assert (left, right, similarity) == ((), (), 1.0)
+
+
+def test_other_minutes_are_still_a_change():
+    _, _, _, ops = word_diff("just after 6:30 p.m.", "just after 6 p.m.")
+    assert ops == [{"op": "delete", "left": "30", "right": ""}]

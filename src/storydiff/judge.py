@@ -26,12 +26,14 @@ from .align import ScoreMatrix
 from .model import Article, Claim, EventOrder, Evidence, Quantity, Quote, Span, Verdict, relative_gap
 from .nlp.quotes import is_named_speaker
 from .nlp.times import same_time
-from .nlp.wording import word_diff
+from .nlp.wording import content_share, word_diff
 from .settings import Settings
 
-STAGE_VERSION = "storydiff.judge.rules.v5"  # v2: order-of-events conflicts; v3: anchors in the sentence before;
+STAGE_VERSION = "storydiff.judge.rules.v6"  # v2: order-of-events conflicts; v3: anchors in the sentence before;
 # v4: a negation conflicts only where it denies a word the other sentence affirms; v5: figures that agree
-# are paired first, and differing ordinals conflict only when they rank the same thing
+# are paired first, and differing ordinals conflict only when they rank the same thing; v6: quotes pair
+# only when they share their content words, respellings are no rewording, a surname spelled two ways
+# ("Del Giudice", "DelGiudice") is one speaker
 
 QUOTE_MATCH = 0.7  # share of the shorter quote's words found in order in the other
 FIGURE_PAIR_MIN = 0.5  # combined claim + context similarity for two figures to be about one thing
@@ -100,10 +102,13 @@ def evidence(claim: Claim, highlights=()) -> Evidence:
 
 # ---------------------------------------------------------------- quotes
 
-def _speaker_key(speaker: str | None) -> str | None:
+def _speaker_keys(speaker: str | None) -> set[str]:
+    """A named speaker's surname, alone and joined to the word before it, so that one name spelled
+    "Del Giudice" and "DelGiudice" is one speaker; empty for a pronoun or a bare role."""
     if not is_named_speaker(speaker):
-        return None
-    return re.sub(r"[’']s$", "", speaker.split()[-1]).lower()
+        return set()
+    words = [w for w in re.split(r"[\s-]+", re.sub(r"[’']s$", "", speaker).lower()) if w]
+    return {words[-1], "".join(words[-2:])}
 
 
 def judge_quotes(ctx: PairContext, used: set) -> list[Verdict]:
@@ -114,7 +119,8 @@ def judge_quotes(ctx: PairContext, used: set) -> list[Verdict]:
             for b in ctx.right:
                 for qb_index, qb in enumerate(b.quotes):
                     similarity, a_changed, b_changed, ops = word_diff(qa.text, qb.text, qa.start, qb.start)
-                    if similarity >= QUOTE_MATCH and min(len(qa.text.split()), len(qb.text.split())) >= 3:
+                    if (similarity >= QUOTE_MATCH and min(len(qa.text.split()), len(qb.text.split())) >= 3
+                            and content_share(qa.text, qb.text) >= QUOTE_MATCH):
                         pairs.append((similarity, a, qa, b, qb, a_changed, b_changed, ops))
     pairs.sort(key=lambda p: -p[0])
     taken: set = set()
@@ -136,10 +142,10 @@ def _describe_edit(op: dict) -> str:
 
 
 def _quote_verdict(ctx, similarity, a, qa: Quote, b, qb: Quote, a_changed, b_changed, ops) -> Verdict:
-    sa, sb = _speaker_key(qa.speaker), _speaker_key(qb.speaker)
+    sa, sb = _speaker_keys(qa.speaker), _speaker_keys(qb.speaker)
     detail = {"left_speaker": qa.speaker, "right_speaker": qb.speaker, "diff": ops}
     la, lb = ctx.left_article.label, ctx.right_article.label
-    if sa and sb and sa != sb:
+    if sa and sb and not sa & sb:
         return Verdict(
             "conflict", f"the same words are attributed to {qa.speaker} by {la} and to {qb.speaker} by {lb}",
             round(0.6 + 0.3 * similarity, 3),

@@ -20,6 +20,48 @@ def tokens(text: str, offset: int = 0) -> list[tuple[str, int, int]]:
     return [(_norm(m.group()), offset + m.start(), offset + m.end()) for m in _TOKEN.finditer(text)]
 
 
+# British and American spellings of one word ("neighbourhood", "neighborhood"): wire copy is
+# respelled for each market, and a respelled quote is the same quote. Words of six letters or
+# more only, so that no two different words ("four", "for") are made one.
+_SPELLINGS = [(re.compile(p), r) for p, r in (
+    (r"our(s|ed|ing|ite|ites|able|hood|hoods|ful)?$", r"or\1"),  # colour, favourite, neighbourhood
+    (r"(?<=[a-z]{2})is(e|es|ed|ing|ation|ations)$", r"iz\1"),  # organise, organisation
+    (r"(?<=[a-z]{2}[tb])re(s?)$", r"er\1"),  # centre, metres, fibre
+    (r"(?<=[a-z]{2})ence(s?)$", r"ense\1"),  # defence, licence
+    (r"ogue(s?)$", r"og\1"),  # catalogue, dialogue
+    (r"^(travel|cancel|label|model|level|fuel|signal|total|counsel|marvel|channel|tunnel|quarrel|jewel)l", r"\1"),
+)]
+
+
+def _spelling(word: str) -> str:
+    if len(word) < 6:
+        return word
+    for pattern, repl in _SPELLINGS:
+        word = pattern.sub(repl, word)
+    return word
+
+
+def _wording(text: str, offset: int) -> list[tuple[str, int, int]]:
+    """Tokens for comparing two wordings: spelling variants made one, and the ":00" of a clock
+    time dropped ("6:00 p.m." and "6 p.m." say the same)."""
+    return [(_spelling(w), start, end) for w, start, end in tokens(text, offset)
+            if not (w == "00" and re.search(r":\s?$", text[:start - offset]))]
+
+
+def content_share(a: str, b: str) -> float:
+    """Share of the shorter wording's content words (not "the", "is", ...) that the other also uses.
+
+    "The man is an emotional wreck" and "The man is petrified" share three words of four,
+    but only "man" of their content: they are two remarks, not one quote worded two ways.
+    """
+    from spacy.lang.en.stop_words import STOP_WORDS  # spaCy is loaded anyway by the claim stage
+
+    wa, wb = ({w for w, _, _ in _wording(t, 0) if w not in STOP_WORDS} for t in (a, b))
+    if not wa or not wb:
+        return 1.0
+    return len(wa & wb) / min(len(wa), len(wb))
+
+
 def word_diff(a: str, b: str, a_offset: int = 0, b_offset: int = 0):
     """Return (similarity, a_changed, b_changed, ops).
 
@@ -27,7 +69,7 @@ def word_diff(a: str, b: str, a_offset: int = 0, b_offset: int = 0):
     partial quote inside a longer one scores 1. Changed spans are limited to
     the stretch where the two wordings overlap.
     """
-    ta, tb = tokens(a, a_offset), tokens(b, b_offset)
+    ta, tb = _wording(a, a_offset), _wording(b, b_offset)
     if not ta or not tb:
         return 0.0, (), (), []
     matcher = SequenceMatcher(a=[t[0] for t in ta], b=[t[0] for t in tb], autojunk=False)
