@@ -2,8 +2,9 @@
 (../shared/data/stories/ecbplus-dev.jsonl, article ids noted; one sentence each, never a record;
 the corpus spaces out hyphens and apostrophes, "second - round", which is undone here).
 
-Two reports that give the same figures in another order, spread an amount "over" a span, or rank
-different things must not be shown as conflicts; two that really disagree still are.
+Two reports that give the same figures in another order, spread an amount "over" a span, rank
+different things, or give figures of different people or places must not be shown as conflicts; two
+that really disagree still are.
 """
 
 from __future__ import annotations
@@ -43,7 +44,32 @@ def test_ordinals_of_different_things_do_not_conflict():
     assert [v.reason for v in conflicts(left, right) if v.detail.get("left", {}).get("kind") == "ordinal"] == []
 
 
+@pytest.mark.parametrize(("left", "right"), [
+    # two players: the figure's holder is the subject of its clause, or of the clause it hangs from
+    ("Jordan Clarke had 10 rebounds for Drake, which reached the quarterfinal by beating Bradley on Thursday "
+     "night.",  # ecb-31_5ecbplus
+     "McDermott led all players with 23 points while also grabbing seven rebounds."),  # ecb-31_4ecbplus
+    # two places: named by a preposition of the figure's phrase
+    ("The company says most business traffic between Europe and Asia is being rerouted through the United "
+     "States, but 65% of traffic to India is down, and services to Singapore, Malaysia, Saudi Arabia, Egypt, "
+     "Taiwan and Pakistan are severely affected.",  # ecb-30_5ecb
+     "Orange officials told Bloomberg that at one point as much as 55 percent of voice traffic in Saudi "
+     "Arabia, 52 percent in Egypt, and 82 percent in India was out of service."),  # ecb-30_11ecb
+    ("The company says most business traffic between Europe and Asia is being rerouted through the United "
+     "States, but 65% of traffic to India is down, and services to Singapore, Malaysia, Saudi Arabia, Egypt, "
+     "Taiwan and Pakistan are severely affected.",  # ecb-30_5ecb
+     "The affected cable systems, which run from Alexandria in northern Egypt to Sicily in southern Italy, "
+     "carry more than 75 percent of traffic between the Middle East, Europe, and the United States."),  # ecb-30_11ecb
+])
+def test_figures_of_different_holders_do_not_conflict(left, right):
+    assert [v.reason for v in conflicts(left, right) if v.conflict_kind == "figure"] == []
+
+
 @pytest.mark.parametrize(("left", "right", "figures"), [
+    ("Richard Carter scored 14 points and Seth VanDeest scored 13 for the ninth-seeded Bulldogs (15-17).",
+     # ecb-31_5ecbplus; one player, two scores
+     "Drake was paced by 13 points from Seth VanDeest, while Richard Carter had 12 points and four assists.",
+     ("14", "12")),  # ecb-31_4ecbplus
     ("According to the student ISNA news agency, the quake on the outskirts of Dargahan, a small town on the "
      "island, injured two people.",  # ecb-20_3ecb
      "The tremor struck an area around the town of Dargahan on Qeshm island, at the entrance to the Persian "

@@ -33,6 +33,7 @@ def iv(low, high, low_open=False, high_open=False) -> tuple:
 # phrase, kind, unit, value, (low, high, low_open, high_open), hedge     -- source
 ROWS = [
     # --- hedges on counts -------------------------------------------------------
+    ("points -- 13 more than Rodney Buford", "count", "difference", 13, iv(13, 13), None),  # ecb ecb-31_5ecbplus
     ("at least 95 Palestinians", "count", "", 95, iv(95, INF), "at least"),  # A
     ("killed at least 57,575 Palestinians", "count", "", 57575, iv(57575, INF), "at least"),  # A
     ("At least 480 migrants have died", "count", "", 480, iv(480, INF), "at least"),  # se summeval-12
@@ -437,6 +438,23 @@ def test_thing_and_predicate_from_the_parse(nlp, text, figure, thing, predicate)
     by_text = {q.text: q for q in extract_quantities(text, doc=nlp(text))}
     assert by_text[figure].thing in thing
     assert by_text[figure].predicate == predicate
+
+
+@pytest.mark.parametrize(
+    ("text", "figure", "holder"),
+    [
+        ("Jordan Clarke had 10 rebounds for Drake, which reached the quarterfinal", "10", "Jordan Clarke"),  # ecb ecb-31_5ecbplus
+        ("McDermott led all players with 23 points while also grabbing seven rebounds.", "seven", "McDermott"),  # ecb ecb-31_4ecbplus
+        ("Zurana Horton, 34, a mother of 12, was fatally shot in 2011", "34", "Zurana Horton"),  # ecb ecb-33_3ecbplus
+        ("as much as 55 percent of voice traffic in Saudi Arabia, 52 percent in Egypt, and 82 percent in India "
+         "was out of service.", "52 percent", "Egypt"),  # ecb ecb-30_11ecb
+        ("but 65% of traffic to India is down", "65%", "India"),  # ecb ecb-30_5ecb
+        (TOLL, "at least 57,575", None),  # A: no one named
+    ],
+)
+def test_holder_from_the_parse(nlp, text, figure, holder):
+    by_text = {q.text: q for q in extract_quantities(text, doc=nlp(text))}
+    assert by_text[figure].holder == holder
 
 
 def test_span_doc_offsets(nlp):

@@ -33,7 +33,7 @@ STAGE_VERSION = "storydiff.judge.rules.v6"  # v2: order-of-events conflicts; v3:
 # v4: a negation conflicts only where it denies a word the other sentence affirms; v5: figures that agree
 # are paired first, and differing ordinals conflict only when they rank the same thing; v6: quotes pair
 # only when they share their content words, respellings are no rewording, a surname spelled two ways
-# ("Del Giudice", "DelGiudice") is one speaker
+# ("Del Giudice", "DelGiudice") is one speaker, and figures of two different holders are two measures
 
 QUOTE_MATCH = 0.7  # share of the shorter quote's words found in order in the other
 FIGURE_PAIR_MIN = 0.5  # combined claim + context similarity for two figures to be about one thing
@@ -199,7 +199,23 @@ def describe(q: Quantity) -> str:
     return f"“{q.text}” ({rng})"
 
 
+def _same_holder(a: Quantity, b: Quantity) -> bool:
+    """Whether two figures can belong to one holder: "Jordan Clarke had 10 rebounds" and "McDermott ...
+    grabbing seven rebounds" are two players' figures, "Richard Carter" and "Carter" one player's.
+    A figure whose holder the sentence does not name may be anyone's."""
+    if not a.holder or not b.holder:
+        return True
+    return bool(_name_words(a.holder) & _name_words(b.holder))
+
+
+def _name_words(name: str) -> set[str]:
+    """'U.S.' and 'US', 'Gomes’' and 'Gomes' are one name."""
+    return {re.sub(r"[.’']", "", re.sub(r"[’']s$", "", w)) for w in name.lower().split()} - {""}
+
+
 def _same_measure(a: Quantity, b: Quantity) -> bool:
+    if not _same_holder(a, b):
+        return False
     if a.kind == b.kind == "ordinal":
         # An ordinal ranks a thing: two that differ only contradict each other when they rank the same
         # thing ("a second-round draft choice" and "the third deal" do not); two that agree may name it
@@ -283,7 +299,7 @@ def _quantity_detail(q: Quantity) -> dict:
     iv = q.interval
     return {
         "text": q.text, "value": q.value, "unit": q.unit, "kind": q.kind, "hedge": q.hedge,
-        "thing": q.thing, "predicate": q.predicate,
+        "thing": q.thing, "predicate": q.predicate, "holder": q.holder,
         "interval": {"low": iv.low, "high": iv.high, "low_open": iv.low_open, "high_open": iv.high_open},
     }
 

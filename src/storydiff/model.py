@@ -123,6 +123,7 @@ class Quantity:
     hedge: str | None = None  # "at least", "just over", "some", ...
     thing: str | None = None  # what is counted: "Palestinians", "hostages"
     predicate: str | None = None  # what happened to it: "killed", "released"
+    holder: str | None = None  # whose figure it is: "Richard Carter" (14 points), "India" (65% of traffic to India)
 
     @property
     def frame(self) -> str:

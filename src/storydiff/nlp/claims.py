@@ -19,7 +19,8 @@ from .times import extract_times
 
 STAGE_VERSION = "storydiff.claims.v6"  # v2: Claim.orders; v3: orders anchored in the sentence before;
 # v4: Claim.lemmas and Claim.negated_lemmas (what a negation denies); v5: "over" after an amount is no hedge;
-# v6: label numbers ("Week 17") are no figures, "6: 00 p.m." is 6 p.m.
+# v6: label numbers ("Week 17") are no figures, "6: 00 p.m." is 6 p.m., Quantity.holder (whose figure it is),
+# "13 more than X" is a difference
 
 _ENTITY_LABELS = {"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "EVENT", "LAW", "PRODUCT"}
 _MIN_WORDS = 4

@@ -245,6 +245,8 @@ _RATE = re.compile(
     r"(?:\d\S*\s+\w+s|\d\S*|\b(?:million|billion|thousand|twice|once|thrice|times|per))\s+$|-$", re.I
 )
 _AFTER_CLAUSE_BREAK = re.compile(r"[,;:]\s*$")
+# "2,129 points -- 13 more than Rodney Buford": a difference between two figures, no amount of its own.
+_DIFFERENCE = re.compile(r"\s+(?:more|fewer|less)\s+(?:[a-z]+\s+)?than\b", re.I)
 # "Week 17", "Flight 447", "Interstate 75", "No. 1", "IE 8": the number names a thing, it counts nothing.
 # Lower-case only for words that are rarely anything else before a number ("the game 13 - 13" is a score).
 _LABEL_BEFORE = re.compile(
@@ -580,11 +582,11 @@ def _doc_tokens(doc, start: int, end: int):
     return [t for t in doc if start <= t.idx - base < end]
 
 
-def _from_tree(doc, start: int, end: int) -> tuple[str | None, str | None]:
-    """Read `thing` and `predicate` off the dependency tree."""
+def _from_tree(doc, start: int, end: int) -> tuple[str | None, str | None, str | None]:
+    """Read `thing`, `predicate` and `holder` off the dependency tree."""
     inside = _doc_tokens(doc, start, end)
     if not inside:
-        return None, None
+        return None, None, None
     ids = {t.i for t in inside}
     heads = [t for t in inside if t.head.i not in ids or t.head.i == t.i]
     top = heads[-1] if heads else inside[-1]
@@ -601,7 +603,57 @@ def _from_tree(doc, start: int, end: int) -> tuple[str | None, str | None]:
     thing = None
     if thing_token is not None:
         thing = thing_token.lemma_ if thing_token.pos_ == "NOUN" else thing_token.text
-    return thing, _governor(thing_token if thing_token is not None else top)
+    return thing, _governor(thing_token if thing_token is not None else top), _holder(top, thing_token)
+
+
+_PLACE_PREPS = frozenset("in to at from between".split())  # "65% of traffic to India", "13 points from Seth VanDeest"
+_SUBJECT_CLIMB = frozenset("advcl xcomp conj pcomp prep acl".split())  # clauses that share their head's subject
+_NOT_PERSONS = frozenset("GPE LOC FAC ORG".split())  # "Israel killed 95" and "the IDF killed 100": one toll
+
+
+def _name(token) -> str:
+    """A proper noun with the names compounded onto it: "Saudi Arabia", "Jordan Clarke"."""
+    words = [t for t in token.children if t.dep_ == "compound" and t.pos_ == "PROPN" and t.i < token.i]
+    return " ".join(t.text for t in [*words, token])
+
+
+def _holder(top, thing_token) -> str | None:
+    """Whose figure it is, where the sentence names them: the person it is said of ("Zurana Horton,
+    34, a mother of 12"), the place it is for ("55 percent of voice traffic in Saudi Arabia"), or the
+    person who did it ("Jordan Clarke had 10 rebounds"). Two figures of two holders are two measures.
+    """
+    token = top
+    for _ in range(4):  # up the figure's noun phrase: "12" -> "of" -> "mother", an apposition of "Horton"
+        if token.dep_ == "appos" and token.head.pos_ == "PROPN":
+            return _name(token.head)
+        if token.dep_ not in ("pobj", "prep", "nummod", "quantmod", "npadvmod", "compound", "amod"):
+            break
+        token = token.head
+    nouns = [top]
+    for _ in range(3):  # down "of": "65% of traffic to India"
+        noun = nouns[-1]
+        nouns += [c for p in noun.children if p.dep_ == "prep" and p.lower_ == "of" for c in p.children
+                  if c.dep_ == "pobj"][:1]
+        if nouns[-1] is noun:
+            break
+    if thing_token is not None and thing_token not in nouns:
+        nouns.append(thing_token)  # "55 percent of voice traffic in Saudi Arabia", "95 Palestinians in Gaza"
+    for noun in nouns:
+        for prep in noun.children:
+            if prep.dep_ == "prep" and prep.lower_ in _PLACE_PREPS:
+                places = [c for c in prep.children if c.dep_ == "pobj" and c.pos_ == "PROPN"]
+                if places:
+                    return _name(places[0])
+    token = top
+    for _ in range(8):  # up to the clause's subject, through clauses that share it ("while also grabbing")
+        subjects = [c for c in token.children if c.dep_ in ("nsubj", "nsubjpass")] if token.pos_ in ("VERB", "AUX") else []
+        if subjects:
+            subject = subjects[0]
+            return _name(subject) if subject.pos_ == "PROPN" and subject.ent_type_ not in _NOT_PERSONS else None
+        if token.head.i == token.i or (token.pos_ in ("VERB", "AUX") and token.dep_ not in _SUBJECT_CLIMB):
+            return None
+        token = token.head
+    return None
 
 
 def _governor(token) -> str | None:
@@ -673,6 +725,8 @@ def _read_at(text: str, m: re.Match) -> _Reading | None:
     if hedge == "between" and not ranged:
         hedge, hedge_match = None, None  # "from 778 to 607": a change, read each side alone
     unit = _read_unit(text, end, money_unit, fig)
+    if unit is None and fig.form == "number" and _DIFFERENCE.match(text, end):
+        unit = _Unit("difference", "count", 1, end)
     if fig.form == "vague" and not ranged:
         low, high = fig.low, fig.high  # _read_unit may add "and a half"
     elif not ranged:
@@ -764,9 +818,9 @@ def extract_quantities(text: str, doc=None, offset: int = 0) -> list[Quantity]:
 
 def _finish(q: Quantity, text: str, doc, offset: int, group: str) -> Quantity:
     form = {"vague": "vague", "fraction": "fraction", "rate": "fraction"}.get(group, "number")
-    thing = predicate = None
+    thing = predicate = holder = None
     if doc is not None:
-        thing, predicate = _from_tree(doc, q.start, q.end)
+        thing, predicate, holder = _from_tree(doc, q.start, q.end)
     if thing is None and q.kind in ("count", "fraction", "money"):
         thing = _guess_thing(text, q.end, form)
     if q.kind == "money" and thing is not None and q.unit == "USD" and thing.lower() == "dollar":
@@ -782,6 +836,7 @@ def _finish(q: Quantity, text: str, doc, offset: int, group: str) -> Quantity:
         hedge=q.hedge,
         thing=thing,
         predicate=predicate,
+        holder=holder,
     )
 
 
