@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: demo test browser bench bench-scale bench-growth bench-reopen train-judge train-xenc eval install clean
+.PHONY: demo test browser bench bench-scale bench-growth bench-reopen train-judge train-xenc train-xenc-edits eval install clean
 
 $(STAMP): pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -62,6 +62,10 @@ train-judge: $(STAMP)
 # Experimental, not shipped: fine-tunes a MiniLM cross-encoder judge (a GPU for minutes; hours on CPU).
 train-xenc: $(STAMP)
 	$(BIN)/python scripts/train_xenc.py --device $${XENC_DEVICE:-cuda}
+
+# Experimental, not shipped: the same, supervised by SummEdits' minimal edits (docs/evaluation.md).
+train-xenc-edits: $(STAMP)
+	$(BIN)/python scripts/train_xenc_edits.py --device $${XENC_DEVICE:-cuda}
 
 # Scores the default judge on the evaluation files; see docs/evaluation.md.
 # The shipped judge is trained on the SummaC val files, so only the dev file is scored here; their

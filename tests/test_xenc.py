@@ -96,3 +96,43 @@ def test_adapters_train_alone_and_start_as_the_base_model():
     arrays = xenc.adapter_arrays(adapted, torch.nn.Linear(16, 1), rank=4, alpha=8)
     assert set(arrays) >= {"rank", "alpha", "head.weight", "head.bias"} | {f"{n}" for n in trainable}
     assert all(arrays[n].dtype == np.float16 for n in trainable)  # the weights file stays small
+
+
+def _edits_script():
+    import importlib.util
+    import sys
+
+    path = EXAMPLE.parent.parent / "scripts" / "train_xenc_edits.py"
+    spec = importlib.util.spec_from_file_location("train_xenc_edits", path)
+    module = sys.modules["train_xenc_edits"] = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_edit_supervision_labels_only_the_edited_sentences(tokenizer):
+    """A SummEdits-style group built from the founding example: the seed, a paraphrase, and an edit."""
+    edits = _edits_script()
+    source = (EXAMPLE / "aljazeera.txt").read_text(encoding="utf-8")
+    first = "Trump has met Netanyahu at the White House for a second time in 24 hours."
+    second = "The meeting lasted just over an hour."
+    rows = [
+        {"id": "g_og", "source": source, "derived": f"{first} {second}", "consistent": True},
+        {"id": "g_0", "source": source, "derived": f"{first} The talks lasted a little over an hour.",
+         "consistent": True},
+        {"id": "g_1", "source": source, "derived": f"{first} The meeting lasted about two hours.",
+         "consistent": False},
+    ]
+    assert edits.edited_sentences([first, "The talks lasted a little over an hour."], [first, second]) == \
+        ([False, True], [1])
+    data = edits.Data(tokenizer, rows)
+    assert len(data.ids) == 4  # the unedited first sentence is one item, shared by all three rows
+    assert [len(items) for items in data.row_items] == [2, 2, 2]
+    units = sorted((label, len(items), len(seed)) for items, label, seed in data.units)
+    # seed: two supported sentences; paraphrase: its edited sentence, supported; edit: its edited
+    # sentence, unsupported, to be outranked by the seed sentence it replaced
+    assert units == [(0.0, 1, 1), (1.0, 1, 0), (1.0, 1, 0), (1.0, 1, 0)]
+    unsupported = next(u for u in data.units if u[1] == 0.0)
+    assert unsupported[2] == [data.row_items[0][1]]
+    # the context is the source's own sentence about the meeting's length
+    context = tokenizer.decode(data.ids[unsupported[0][0]])
+    assert "just over an hour" in context
