@@ -343,3 +343,37 @@ def test_a_corpus_reopened_marks_the_same_near_copies_as_one_left_open(tmp_path)
         assert len(corpus._dupes) == 16 + 4 + 8 + 6
     assert open_first == reopened_first and len(open_first) == 4
     assert open_second == reopened_second and len(open_second) == 6
+
+
+def test_a_story_without_headlines_is_listed_by_its_opening_line(tmp_path, stories_module):
+    d = tmp_path / "dump"
+    d.mkdir()
+    write_article(d, "quake.txt", QUAKE)  # a text dump: no headline anywhere
+    runner = CliRunner()
+    db = str(tmp_path / "c.db")
+    assert runner.invoke(main, ["add", str(d), "--db", db]).exit_code == 0
+    (story,) = json.loads(runner.invoke(main, ["stories", "--db", db, "--json"]).stdout)
+    assert story["title"] is None
+    # the first line is too long for a list: cut at a word, and marked as cut
+    assert story["lead"].startswith("A magnitude 6.4 earthquake struck the island of Lombok")
+    assert story["lead"].endswith("…") and len(story["lead"]) <= 101
+    table = runner.invoke(main, ["stories", "--db", db], env={"COLUMNS": "200"})
+    assert "A magnitude 6.4 earthquake" in table.stdout and "opening line" in table.stderr
+
+
+def test_titles_with_brackets_are_shown_as_written_not_read_as_markup(tmp_path, stories_module):
+    # Outlets tag headlines with brackets ("[VIDEO]", "[UPDATED]"); "[/" would end markup that never began.
+    d = tmp_path / "news"
+    d.mkdir()
+    title = "[VIDEO] Earthquake hits Lombok [/updated] [bold]14 dead[/bold]"
+    write_article(d, "quake.json", QUAKE, title=title, outlet="Jakarta [Daily]")
+    runner = CliRunner()
+    db = str(tmp_path / "c.db")
+    assert runner.invoke(main, ["add", str(d), "--db", db]).exit_code == 0
+    listed = runner.invoke(main, ["stories", "--db", db], env={"COLUMNS": "300"})
+    assert listed.exit_code == 0, listed.output
+    assert title in listed.stdout and "Jakarta [Daily]" in listed.stdout
+    (story,) = json.loads(runner.invoke(main, ["stories", "--db", db, "--json"]).stdout)
+    shown = runner.invoke(main, ["show", story["id"], "--db", db, "--width", "300"])
+    assert shown.exit_code == 0, shown.output
+    assert title in shown.stdout and "Jakarta [Daily]" in shown.stdout

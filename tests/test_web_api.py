@@ -269,6 +269,10 @@ def test_api_articles_adds_and_is_idempotent(tmp_path):
         assert again.status_code == 200 and again.json()["counts"]["duplicate"] == 1
         stories = client.get("/api/stories").json()["stories"]
         assert [c["outlet"] for c in stories[0]["coverage"]] == ["Gazette"]
+        # no headline was given: the story is named by its opening line, on the list and its page
+        assert stories[0]["title"] is None and stories[0]["lead"].startswith("The city council voted 7 to 2")
+        assert "The city council voted 7 to 2" in client.get("/").text
+        assert "<h1>The city council voted 7 to 2" in client.get(stories[0]["url"]).text
         assert client.post("/api/articles", json={"articles": []}).status_code == 422
 
 

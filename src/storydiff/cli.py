@@ -441,6 +441,7 @@ def stories_list(ctx, db_path, settings_path, as_json):
     from rich import box
     from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
 
     db_path, settings_path = _inherit(ctx, db_path, settings_path)
     try:
@@ -461,13 +462,17 @@ def stories_list(ctx, db_path, settings_path, as_json):
             span += f" – {s.last[:10]}"
         outlets = ", ".join(s.outlets[:3]) + (f" +{len(s.outlets) - 3}" if len(s.outlets) > 3 else "")
         independent = str(s.independent) if s.traced else f"≤{s.independent}"
-        table.add_row(s.id, str(s.size), independent, outlets or "–", span, s.title or "–")
+        # Titles and outlets are the articles' own text: never read as rich markup ("[VIDEO]", "[/]").
+        title = Text(s.title) if s.title else Text(s.lead, style="dim italic") if s.lead else "–"
+        table.add_row(s.id, str(s.size), independent, Text(outlets) if outlets else "–", span, title)
     Console().print(table)
     if not infos:
         _stderr().print("no stories yet; add articles with `storydiff add`")
     elif not all(s.traced for s in infos):
         _stderr().print("≤: not traced yet, only near-copies discounted; "
                         "`storydiff show STORY` traces reuse and counts rewrites once")
+    if any(s.lead for s in infos):
+        _stderr().print("[dim italic]italic[/]: no headline given; the opening line of the most central article")
 
 
 def _inherit(ctx, db_path, settings_path):
@@ -540,6 +545,7 @@ def show(story, db_path, settings_path, fmt, refresh, color, width):
     """
     from rich import box
     from rich.table import Table
+    from rich.text import Text
 
     from .report import render
 
@@ -567,12 +573,13 @@ def show(story, db_path, settings_path, fmt, refresh, color, width):
         from rich.console import Console
 
         console = Console(force_terminal=color, no_color=color is False, width=width)
-        table = Table(title=f"story {info.id}: {info.title or ''}", box=box.SIMPLE_HEAD, title_justify="left")
+        table = Table(title=Text(f"story {info.id}: {info.title or info.lead or ''}", style="italic"),
+                      box=box.SIMPLE_HEAD, title_justify="left")
         for column in ("article", "outlet", "published", "title", "note"):
             table.add_column(column, overflow="fold" if column == "title" else "ellipsis")
         for a in articles:
             note = f"copy of {copies[a.id]}" if a.id in copies else ""
-            table.add_row(a.id, a.outlet or "–", (a.published or "–")[:16], a.title or a.source, note)
+            table.add_row(a.id, Text(a.outlet or "–"), (a.published or "–")[:16], Text(a.title or a.source), note)
         console.print(table)
         console.print(f"{info.size} articles, {info.independent} independent source"
                       f"{'' if info.independent == 1 else 's'} (rewrites of one story count once); comparison "
@@ -833,6 +840,7 @@ def revisions(url, db_path, settings_path, as_json):
 
     from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
 
     try:
         with _open_corpus(db_path, settings_path) as corpus:
@@ -852,14 +860,14 @@ def revisions(url, db_path, settings_path, as_json):
         sys.stdout.write(_json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
         return
     console = Console()
-    console.print(f"{url}: {count} stored version(s)")
+    console.print(Text(f"{url}: {count} stored version(s)"))
     for number, diff in enumerate(diffs, start=2):
         table = Table(title=f"version {number - 1} → {number}: {len(diff.changes)} change(s)")
         table.add_column("change", no_wrap=True)
         table.add_column("before", ratio=2, overflow="fold")
         table.add_column("after", ratio=2, overflow="fold")
         for c in diff.changes:
-            table.add_row(f"{c.kind}\n{c.reason}", c.before or "–", c.after or "–")
+            table.add_row(Text(f"{c.kind}\n{c.reason}"), Text(c.before or "–"), Text(c.after or "–"))
         console.print(table)
 
 

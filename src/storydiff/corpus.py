@@ -28,6 +28,7 @@ import csv
 import io
 import json
 import os
+import re
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
@@ -85,10 +86,27 @@ class StoryInfo:
     # True when `independent` comes from provenance (rewrites of one wire story count once); False when
     # the story was not traced yet and only near-copies were discounted: then it is an upper bound.
     traced: bool = False
+    # Where no member has a headline (text dumps, JSONL without titles): the opening line of the
+    # member closest to the centroid, so that a list of stories still says what each is about.
+    lead: str | None = None
 
 
 # Progress events: ("total", n) adds n to the expected work; ("done", source) marks one read.
 ProgressFn = Callable[[str, object], None]
+
+
+_LEAD_CHARS = 100
+
+
+def opening_line(text: str) -> str:
+    """The first line of a text (in text dumps, usually the headline), cut to a sentence or ~100 characters."""
+    line = next((ln.strip() for ln in text.splitlines() if ln.strip()), "")
+    if len(line) <= _LEAD_CHARS:
+        return line
+    end = re.search(r"[.!?][\"'”’]?\s", line[: _LEAD_CHARS + 1])
+    if end and end.end() > 40:  # a whole short sentence reads better than a cut one
+        return line[: end.end()].strip()
+    return line[:_LEAD_CHARS].rsplit(" ", 1)[0].rstrip(",;:") + "…"
 
 
 def _noop(kind: str, value: object) -> None:
@@ -444,18 +462,21 @@ class Corpus:
         groups = self.store.source_groups(story_id, members_hash(ids), self._provenance_versions())
         dates = sorted(a.published for a in articles if a.published)
         outlets = tuple(sorted({a.outlet for a in articles if a.outlet}))
+        candidates = independent or articles
+        titled = [a for a in candidates if a.title]
+        central = self._most_central(titled or candidates, candidates)
         return StoryInfo(story_id, len(articles), len(groups) if groups else len(independent), outlets,
                          dates[0] if dates else None, dates[-1] if dates else None,
-                         self._central_title(independent or articles), tuple(a.id for a in articles),
-                         traced=groups is not None)
+                         central.title if titled else None, tuple(a.id for a in articles),
+                         traced=groups is not None, lead=None if titled or not central else opening_line(central.text))
 
-    def _central_title(self, articles: list[Article]) -> str | None:
-        titled = [a for a in articles if a.title]
-        if len(titled) <= 1:
-            return titled[0].title if titled else None
+    def _most_central(self, choices: list[Article], articles: list[Article]) -> Article | None:
+        """The one of `choices` closest to the centroid of `articles`' vectors."""
+        if len(choices) <= 1:
+            return choices[0] if choices else None
         vectors = self.store.vectors(a.id for a in articles)
         if not vectors:
-            return titled[0].title
+            return choices[0]
         centroid = np.mean(np.stack(list(vectors.values())), axis=0)
         centroid /= np.linalg.norm(centroid) or 1.0
 
@@ -463,7 +484,7 @@ class Corpus:
             v = vectors.get(a.id)
             return float(np.dot(v, centroid) / (np.linalg.norm(v) or 1.0)) if v is not None else -2.0
 
-        return max(titled, key=closeness).title
+        return max(choices, key=closeness)
 
     def merge(self, keep: str, absorb: str) -> str:
         """Move every article of story `absorb` into story `keep`; recorded, survives re-clustering."""

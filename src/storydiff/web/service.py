@@ -146,6 +146,7 @@ def story_summary(corpus, info, articles: list[Article] | None = None) -> dict:
     return {
         "id": info.id,
         "title": info.title or next((a.title for a in articles if a.title), None),
+        "lead": info.lead,  # shown where there is no title
         "size": info.size,
         "independent": info.independent,
         "independent_traced": info.traced,  # False: not traced yet, so an upper bound (near-copies only)
