@@ -10,6 +10,8 @@ import pytest
 
 from storydiff.cli import main
 
+from conftest import FIXTURES
+
 EXE = [sys.executable, "-m", "storydiff.cli"]
 
 
@@ -78,3 +80,12 @@ def test_bad_settings_file_is_a_clear_error(example_paths, tmp_path):
     result = run("compare", *example_paths, "--settings", str(bad))
     assert result.returncode == 1
     assert "glove" in result.stderr.decode() and "minilm" in result.stderr.decode()
+
+
+def test_a_bad_input_is_named_as_written_even_with_brackets_in_its_name(example_paths, tmp_path):
+    # rich would read "[draft]" as a style and print "notes .txt": the user could not find the file
+    bad = tmp_path / "notes [draft].txt"
+    bad.write_bytes((FIXTURES / "malformed" / "empty.txt").read_bytes())
+    result = run("compare", example_paths[0], str(bad))
+    assert result.returncode == 1
+    assert f"skipped {bad}: is empty" in " ".join(result.stderr.decode().split())

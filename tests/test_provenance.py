@@ -100,3 +100,10 @@ def test_renderers(pair, provenance):
     assert json.loads(render_brief(brief, "json"))["schema"] == "storydiff.brief"
     md = render_brief(brief, "markdown")
     assert md.startswith("# ") and "Sources differ." in md
+
+
+def test_terminal_labels_are_printed_as_written(pair):
+    # outlet names are the user's text: "[/wire]" must neither vanish nor break the rendering
+    renamed = [make_article(a.text, a.source, outlet=outlet) for a, outlet in zip(pair, ("AJ [/wire]", "[red]Desk"))]
+    text = render_provenance(trace_provenance(renamed), "terminal", color=False, width=120)
+    assert "AJ [/wire]" in text and "[red]Desk" in text

@@ -16,6 +16,14 @@ os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 FORMATS = ("terminal", "json", "markdown", "html")
 
 
+def _plain(value: object) -> str:
+    """User text (file names, URLs, errors that name them) inside a rich markup string, shown as written:
+    rich would swallow "[draft]" in "notes [draft].txt" and fail on "[/x]"."""
+    from rich.markup import escape
+
+    return escape(str(value))
+
+
 def _settings_option(fn):
     return click.option("--settings", "settings_path", type=click.Path(exists=True, dir_okay=False),
                         help="A TOML settings file overlaying the defaults (see docs/guide.md).")(fn)
@@ -73,12 +81,12 @@ def compare(inputs, fmt, output, settings_path, color, width):
 
             report = run_compare(list(inputs), settings)
         for problem in report.skipped:
-            err.print(f"[bold red]skipped[/] {problem['source']}: {problem['reason']}")
+            err.print(f"[bold red]skipped[/] {_plain(problem['source'])}: {_plain(problem['reason'])}")
         if len(report.articles) < 2 and report.skipped:
             err.print("[red]Fewer than two articles could be read; nothing to compare.[/]")
         text = render(report, fmt, color=color if fmt == "terminal" else None, width=width)
     except StorydiffError as error:
-        err.print(f"[bold red]error:[/] {error}")
+        err.print(f"[bold red]error:[/] {_plain(error)}")
         sys.exit(1)
     _emit(text, output, f"{fmt} report")
     sys.exit(1 if report.skipped else 0)
@@ -89,7 +97,7 @@ def _emit(text: str, output: str | None, what: str) -> None:
     if output:
         with open(output, "w", encoding="utf-8") as f:
             f.write(text)
-        _stderr().print(f"wrote {what} to {output}")
+        _stderr().print(f"wrote {what} to {_plain(output)}")
     else:
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
 
@@ -137,7 +145,7 @@ def check(source, derived, fmt, output, settings_path, color, width):
             report = run_check(_as_path(source), _as_path(derived), settings)
         text = render_check(report, fmt, color=color if fmt == "terminal" else None, width=width)
     except StorydiffError as error:
-        err.print(f"[bold red]error:[/] {error}", soft_wrap=True)
+        err.print(f"[bold red]error:[/] {_plain(error)}", soft_wrap=True)
         sys.exit(2)
     _emit(text, output, f"{fmt} result")
     sys.exit(0 if report.consistent else 1)
@@ -220,10 +228,10 @@ def eval_consistency(files, out, limit, cache_dir, settings_path):
             if sink:
                 sink.close()
     except StorydiffError as error:
-        err.print(f"[bold red]error:[/] {error}", soft_wrap=True)
+        err.print(f"[bold red]error:[/] {_plain(error)}", soft_wrap=True)
         sys.exit(1)
     if out:
-        err.print(f"wrote predictions to {out}")
+        err.print(f"wrote predictions to {_plain(out)}")
 
 
 @eval_group.command(name="stories")
@@ -260,7 +268,7 @@ def eval_stories_command(path, baselines, settings_path):
             result = evaluate_stories(path, settings, baselines=baselines,
                                       progress=lambda done, total: progress.update(task, completed=done, total=total))
     except StorydiffError as error:
-        err.print(f"[bold red]error:[/] {error}", soft_wrap=True)
+        err.print(f"[bold red]error:[/] {_plain(error)}", soft_wrap=True)
         sys.exit(1)
     table = Table(title=f"{path}: {result['rows']} articles, {result['articles_per_s']:.1f} articles/s")
     for column in ("run", "B³ P", "B³ R", "B³ F1", "pair P", "pair R", "pair F1", "stories (gold)"):
@@ -554,7 +562,7 @@ def show(story, db_path, settings_path, fmt, refresh, color, width):
         with _open_corpus(db_path, settings_path) as corpus:
             info = corpus.story(story)
             if not info.id.startswith(story):
-                err.print(f"story {story} was merged into story {info.id}: showing that")
+                err.print(f"story {_plain(story)} was merged into story {info.id}: showing that")
             copies = corpus.store.copies()
             articles = corpus.store.articles(info.article_ids)
             cached = corpus.is_cached(info.id) and not refresh
@@ -613,7 +621,7 @@ def export(db_path, settings_path, fmt, output):
     except StorydiffError as error:
         _corpus_error(err, error)
     if output:
-        err.print(f"wrote {n} articles to {output}")
+        err.print(f"wrote {n} articles to {_plain(output)}")
 
 
 
@@ -635,7 +643,7 @@ def _story_or_files(inputs, db_path, settings_path):
             return corpus.store.articles(list(info.article_ids)), settings, info.id
     articles, errors = load_many(list(inputs), settings)
     for error in errors:
-        _stderr().print(f"[bold red]skipped[/] {error.source}: {error.reason}")
+        _stderr().print(f"[bold red]skipped[/] {_plain(error.source)}: {_plain(error.reason)}")
     return articles, settings, None
 
 
@@ -799,7 +807,7 @@ def timeline(inputs, term, plot_path, db_path, settings_path, as_json):
         with _stderr().status("Reading figures…", spinner="dots"):
             points = figure_timeline(articles, term, settings)
     except StorydiffError as error:
-        _stderr().print(f"[bold red]error:[/] {error}")
+        _stderr().print(f"[bold red]error:[/] {_plain(error)}")
         sys.exit(1)
     if as_json:
         rows = [dataclasses.asdict(p) for p in points]
@@ -848,10 +856,10 @@ def revisions(url, db_path, settings_path, as_json):
             with _stderr().status("Comparing versions…", spinner="dots"):
                 diffs = corpus.revisions(url)
     except StorydiffError as error:
-        _stderr().print(f"[bold red]error:[/] {error}")
+        _stderr().print(f"[bold red]error:[/] {_plain(error)}")
         sys.exit(1)
     if count == 0:
-        _stderr().print(f"[red]no stored article has the URL {url}; add it with `storydiff add`[/]")
+        _stderr().print(f"[red]no stored article has the URL {_plain(url)}; add it with `storydiff add`[/]")
         sys.exit(1)
     if as_json:
         rows = [{"from": d.old.id, "to": d.new.id, "changes": [
@@ -921,7 +929,7 @@ def batch(input_url, output_url, engine, address, workers, gpus_per_actor, block
     except StorydiffError as error:
         _corpus_error(err, error)
     counts = ", ".join(f"{v} {k.replace('_', ' ')}" for k, v in summary.counts.items())
-    err.print(f"{engine}: {counts} → {output_url}")
+    err.print(f"{engine}: {counts} → {_plain(output_url)}")
 
 
 @main.command()

@@ -65,9 +65,9 @@ def render_provenance(prov: Provenance, fmt: str = "terminal", *, color: bool | 
         table.add_column(column)
     for p in prov.pairs:
         verbatim = sum(1 for x in p.passages if x.kind == "verbatim")
-        table.add_row(label[p.left], label[p.right], str(verbatim), str(len(p.passages) - verbatim),
+        table.add_row(Text(label[p.left]), Text(label[p.right]), str(verbatim), str(len(p.passages) - verbatim),
                       f"{p.left_share:.0%} / {p.right_share:.0%}",
-                      f"{label.get(p.source, 'unclear')}: {p.direction_reason}")
+                      Text(f"{label.get(p.source, 'unclear')}: {p.direction_reason}"))
     console.print(table)
     console.print(Text("Graph", style="bold"))
     for p in prov.pairs:
@@ -76,9 +76,9 @@ def render_provenance(prov: Provenance, fmt: str = "terminal", *, color: bool | 
         share = max(p.left_share, p.right_share)
         if p.source:
             copy = p.right if p.source == p.left else p.left
-            console.print(f"  {label[p.source]} ──{share:.0%}──▶ {label[copy]}")
+            console.print(Text(f"  {label[p.source]} ──{share:.0%}──▶ {label[copy]}"))
         else:
-            console.print(f"  {label[p.left]} ──{share:.0%}── {label[p.right]}")
+            console.print(Text(f"  {label[p.left]} ──{share:.0%}── {label[p.right]}"))
     for p in prov.pairs:
         for x in p.passages:
             console.print(Text(f"\n{x.kind} ({x.score:.2f})", style="bold cyan"))
