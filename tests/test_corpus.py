@@ -377,3 +377,20 @@ def test_titles_with_brackets_are_shown_as_written_not_read_as_markup(tmp_path, 
     shown = runner.invoke(main, ["show", story["id"], "--db", db, "--width", "300"])
     assert shown.exit_code == 0, shown.output
     assert title in shown.stdout and "Jakarta [Daily]" in shown.stdout
+
+
+@pytest.mark.parametrize("text, expected", [
+    # opening lines of ECB+ dev articles (../shared/data/stories/ecbplus-dev.jsonl, topic 1)
+    ("May 2, 2013, 1: 12 PM\nLawyer: Lindsay Lohan checks into rehab facility\nUpdated 4: 08 p. m. ET",
+     "Lawyer: Lindsay Lohan checks into rehab facility"),
+    ("THURSDAY, JUNE 30, 2005\nRIP LA County Sheriff Deputy Jerry Ortiz", "RIP LA County Sheriff Deputy Jerry Ortiz"),
+    ("Lindsay Lohan checks into Betty Ford Center\nMay 03, 2013\nAfter skipping out",
+     "Lindsay Lohan checks into Betty Ford Center"),
+    # a long first line ends at its first sentence when that is not too short
+    ("A publicist says Tara Reid has checked herself into rehab. Jack Ketsoyan said Friday that the star went "
+     "into Promises Treatment Center.", "A publicist says Tara Reid has checked herself into rehab."),
+])
+def test_opening_line_passes_over_datelines(text, expected):
+    from storydiff.corpus import opening_line
+
+    assert opening_line(text) == expected
