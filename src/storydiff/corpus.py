@@ -41,6 +41,7 @@ import numpy as np
 from .errors import InputError, StorydiffError
 from .ingest.sidecar import SIDECAR_NAME
 from .model import Article, Report
+from .nlp.times import is_dateline
 from .settings import Settings, load_settings
 from .store import Store, StoreError, UnknownStoryError, ann_file, members_hash  # noqa: F401 (StoreError re-exported)
 
@@ -98,23 +99,11 @@ ProgressFn = Callable[[str, object], None]
 _LEAD_CHARS = 100
 
 
-# Words of a dateline ("POSTED: Thu May 2, 2013 at 1: 12 PM EDT"): a line of only these names no story.
-_DATELINE_WORDS = frozenset(
-    "jan feb mar apr may jun jul aug sep sept oct nov dec january february march april june july august "
-    "september october november december mon tue tues wed thu thur thurs fri sat sun monday tuesday "
-    "wednesday thursday friday saturday sunday am pm a m p gmt utc bst cet et edt est ct cdt cst pt pdt pst "
-    "st nd rd th at on by posted published updated last first originally".split())
-
-
-def _is_dateline(line: str) -> bool:
-    return all(w in _DATELINE_WORDS for w in re.findall(r"[a-z]+", line.lower()))
-
-
 def opening_line(text: str) -> str:
     """The first line of a text (in text dumps, usually the headline; a dateline is passed over), cut to a
     sentence or ~100 characters."""
     lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
-    line = next((ln for ln in lines if not _is_dateline(ln)), lines[0] if lines else "")
+    line = next((ln for ln in lines if not is_dateline(ln)), lines[0] if lines else "")
     if len(line) <= _LEAD_CHARS:
         return line
     end = re.search(r"[.!?][\"'”’]?\s", line[: _LEAD_CHARS + 1])

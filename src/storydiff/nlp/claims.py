@@ -15,12 +15,12 @@ from .order import extract_orders
 from .quantities import extract_quantities
 from .quotes import quotes_from_doc
 from .sentences import paragraphs, split_sentences
-from .times import extract_times
+from .times import extract_times, is_dateline
 
-STAGE_VERSION = "storydiff.claims.v6"  # v2: Claim.orders; v3: orders anchored in the sentence before;
+STAGE_VERSION = "storydiff.claims.v7"  # v2: Claim.orders; v3: orders anchored in the sentence before;
 # v4: Claim.lemmas and Claim.negated_lemmas (what a negation denies); v5: "over" after an amount is no hedge;
 # v6: label numbers ("Week 17") are no figures, "6: 00 p.m." is 6 p.m., Quantity.holder (whose figure it is),
-# "13 more than X" is a difference
+# "13 more than X" is a difference; v7: a dateline ("Updated 4: 08 p. m. ET") is no claim
 
 _ENTITY_LABELS = {"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "EVENT", "LAW", "PRODUCT"}
 _MIN_WORDS = 4
@@ -79,7 +79,8 @@ def negated_lemmas(span) -> tuple[str, ...]:
 def _is_claim(sentence: Sentence, span) -> bool:
     words = [t for t in span if not t.is_punct]
     has_verb = any(t.pos_ in ("VERB", "AUX") for t in span)
-    return len(words) >= _MIN_WORDS and (has_verb or len(words) >= 8)
+    # "Updated May 3, 2013 at 7: 31 AM ET" stamps the page: two pages' stamps are no conflicting times
+    return len(words) >= _MIN_WORDS and (has_verb or len(words) >= 8) and not is_dateline(span.text)
 
 
 def extract_claims(article: Article, nlp=None) -> list[Claim]:

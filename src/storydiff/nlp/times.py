@@ -89,3 +89,18 @@ def same_time(a: TimeMention, b: TimeMention) -> bool | None:
             return va[:4] == vb[:4]
         return va == vb
     return a.value == b.value
+
+
+# Words of a dateline ("POSTED: Thu May 2, 2013 at 1: 12 PM EDT", "Updated 4: 08 p. m. ET"): a page's
+# stamp, not something the article reports.
+_DATELINE_WORDS = frozenset(
+    "jan feb mar apr may jun jul aug sep sept oct nov dec january february march april june july august "
+    "september october november december mon tue tues wed thu thur thurs fri sat sun monday tuesday "
+    "wednesday thursday friday saturday sunday am pm a m p gmt utc bst cet et edt est ct cdt cst pt pdt pst "
+    "st nd rd th at on by posted published updated last first originally".split())
+
+
+def is_dateline(line: str) -> bool:
+    """True for a line made only of a date, a time and the words that stamp a page with them."""
+    return all(w in _DATELINE_WORDS for w in re.findall(r"[a-z]+", line.lower()))
+
