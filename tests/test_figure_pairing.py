@@ -65,6 +65,28 @@ def test_figures_of_different_holders_do_not_conflict(left, right):
     assert [v.reason for v in conflicts(left, right) if v.conflict_kind == "figure"] == []
 
 
+@pytest.mark.parametrize(("left", "right"), [
+    ("More than 50 firefighters tackled the blaze, which broke out on the roof of the supermarket at about "
+     "2045 GMT.",  # ecb-14_4ecb
+     "Ten fire engines were tackling the last of the blaze which began on the roof of the store in Banstead, "
+     "Surrey."),  # ecb-14_5ecb
+    ("Hansbrough finished 7-for-14 from the field and had nine rebounds for North Carolina (10-0), which shook "
+     "off a slow start and stretched the lead to double figures against the Purple Aces (7-2) shortly after "
+     "Hansbrough passed Ford midway through the first half.",  # ecb-31_9ecb
+     "Officials stopped the game when Hansbrough, who now has 2,302 points, made the record-setting "
+     "basket."),  # ecb-31_14ecb
+    ("Kicker Ryan Succop tied the game at 13-13 with a 47-yd field goal with 10:03 to play in the third "
+     "quarter, and it stayed that way until the Colts' game winning drive in the fourth.",  # ecb-29_8ecbplus
+     "A Ryan Succop field goal tied the game at 13 late in the third quarter."),  # ecb-29_11ecbplus
+    ("New Delhi had taken a serious view of piracy-related incidents in the Gulf of Aden following the "
+     "abduction of MV Stolt Valor, which had 18 Indian sailors on board.",  # ecb-12_12ecb
+     "Several countries have warships patrolling the gulf amid growing international concern about "
+     "piracy."),  # ecb-12_9ecb
+])
+def test_figures_that_count_different_things_do_not_conflict(left, right):
+    assert [v.reason for v in conflicts(left, right) if v.conflict_kind == "figure"] == []
+
+
 @pytest.mark.parametrize(("left", "right", "figures"), [
     ("Richard Carter scored 14 points and Seth VanDeest scored 13 for the ninth-seeded Bulldogs (15-17).",
      # ecb-31_5ecbplus; one player, two scores

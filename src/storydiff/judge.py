@@ -29,11 +29,12 @@ from .nlp.times import same_time
 from .nlp.wording import content_share, word_diff
 from .settings import Settings
 
-STAGE_VERSION = "storydiff.judge.rules.v6"  # v2: order-of-events conflicts; v3: anchors in the sentence before;
+STAGE_VERSION = "storydiff.judge.rules.v7"  # v2: order-of-events conflicts; v3: anchors in the sentence before;
 # v4: a negation conflicts only where it denies a word the other sentence affirms; v5: figures that agree
 # are paired first, and differing ordinals conflict only when they rank the same thing; v6: quotes pair
 # only when they share their content words, respellings are no rewording, a surname spelled two ways
 # ("Del Giudice", "DelGiudice") is one speaker, and figures of two different holders are two measures
+# v7: figures that count different things ("rebounds", "points") are two measures
 
 QUOTE_MATCH = 0.7  # share of the shorter quote's words found in order in the other
 FIGURE_PAIR_MIN = 0.5  # combined claim + context similarity for two figures to be about one thing
@@ -224,6 +225,36 @@ def _same_measure(a: Quantity, b: Quantity) -> bool:
     return a.kind == b.kind and a.unit == b.unit
 
 
+# Nouns that count people. Two of them count the same people however each report names them
+# ("1,139 people were killed", "1,200 Israeli fatalities", "57,500 deaths"); two figures that count
+# other things are one measure only when they count the same thing, or nearly the same word
+# ("homes", "houses"): "10 rebounds" is no other report's "2,302 points", "50 firefighters" no "ten
+# fire engines".
+_PEOPLE_NOUNS = frozenset(
+    "people person individual fatality casualty death victim resident civilian soldier troop hostage "
+    "captive prisoner detainee inmate worker employee migrant refugee child kid adult man woman boy girl "
+    "student member officer police policeman firefighter passenger patient survivor fan protester "
+    "demonstrator voter citizen inhabitant suspect militant fighter rebel journalist staff personnel "
+    "crew sailor pilot climber miner pirate player teenager baby family household".split())
+THING_SIMILAR_MIN = 0.7  # MiniLM: house/home 0.80, troop/soldier 0.74; firefighter/engine 0.24
+
+
+def _counts_people(thing: str) -> bool:
+    return thing[:1].isupper() or thing.lower().rstrip("s") in _PEOPLE_NOUNS  # "Palestinians", "Israelis"
+
+
+def _same_thing(a: Quantity, b: Quantity, phrases: PhraseVectors | None) -> bool:
+    """Whether two figures that differ count the same thing. Figures that agree may name it differently
+    or be read with different things ("six AK-47 rifles", "six AK 47 rifles"), as ordinals may; a figure
+    whose thing is not known may count anything. (Ordinals have their own rule in `_same_measure`.)"""
+    if a.kind == "ordinal" or a.interval.overlaps(b.interval) or not a.thing or not b.thing:
+        return True
+    ta, tb = a.thing.lower(), b.thing.lower()
+    if ta.rstrip("s") == tb.rstrip("s") or _counts_people(a.thing) and _counts_people(b.thing):
+        return True
+    return phrases is not None and phrases.similarity(ta, tb) >= THING_SIMILAR_MIN
+
+
 def _magnitude(a: Quantity, b: Quantity) -> float:
     """1 for figures of the same size, falling to 0 at a factor of ten apart.
 
@@ -241,6 +272,8 @@ def _subject(q: Quantity) -> str:
 
 
 def judge_figures(ctx: PairContext, used: set) -> list[Verdict]:
+    if ctx.phrases is not None:  # every counted thing in one batch: `_same_thing` may compare any two
+        ctx.phrases.embed([q.thing.lower() for c in (*ctx.left, *ctx.right) for q in c.quantities if q.thing])
     candidates = []
     for i, a in enumerate(ctx.left):
         for j, b in enumerate(ctx.right):
@@ -249,7 +282,7 @@ def judge_figures(ctx: PairContext, used: set) -> list[Verdict]:
                 continue
             for ia, qa in enumerate(a.quantities):
                 for ib, qb in enumerate(b.quantities):
-                    if not _same_measure(qa, qb):
+                    if not _same_measure(qa, qb) or not _same_thing(qa, qb, ctx.phrases):
                         continue
                     context, frame = ctx.figure_vecs.similarity(a, ia, b, ib)
                     if max(context, frame) < CONTEXT_MIN:
