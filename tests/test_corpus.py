@@ -359,6 +359,9 @@ def test_a_story_without_headlines_is_listed_by_its_opening_line(tmp_path, stori
     assert story["lead"].endswith("…") and len(story["lead"]) <= 101
     table = runner.invoke(main, ["stories", "--db", db], env={"COLUMNS": "200"})
     assert "A magnitude 6.4 earthquake" in table.stdout and "opening line" in table.stderr
+    shown = runner.invoke(main, ["show", story["id"], "--db", db, "--width", "200"])
+    coverage = shown.stdout.split("storydiff ·")[0]  # the table of articles, before the comparison
+    assert coverage.count("A magnitude 6.4 earthquake") == 2  # the story's name, and the article's
 
 
 def test_titles_with_brackets_are_shown_as_written_not_read_as_markup(tmp_path, stories_module):

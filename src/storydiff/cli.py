@@ -555,6 +555,7 @@ def show(story, db_path, settings_path, fmt, refresh, color, width):
     from rich.table import Table
     from rich.text import Text
 
+    from .corpus import opening_line
     from .report import render
 
     err = _stderr()
@@ -587,7 +588,8 @@ def show(story, db_path, settings_path, fmt, refresh, color, width):
             table.add_column(column, overflow="fold" if column == "title" else "ellipsis")
         for a in articles:
             note = f"copy of {copies[a.id]}" if a.id in copies else ""
-            table.add_row(a.id, Text(a.outlet or "–"), (a.published or "–")[:16], Text(a.title or a.source), note)
+            title = Text(a.title) if a.title else Text(opening_line(a.text) or a.source, style="dim italic")
+            table.add_row(a.id, Text(a.outlet or "–"), (a.published or "–")[:16], title, note)
         console.print(table)
         console.print(f"{info.size} articles, {info.independent} independent source"
                       f"{'' if info.independent == 1 else 's'} (rewrites of one story count once); comparison "
