@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 import json
+from collections import Counter
 
 import numpy as np
 import pandas as pd
@@ -48,9 +49,21 @@ def batch_input(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def local_output(batch_input, tmp_path_factory):
+    """The local run, and how many times each article's claims were extracted in it."""
+    from storydiff.nlp import claims as claims_stage
+
+    extracted: Counter = Counter()
+    iter_claims = claims_stage.iter_claims  # what every claim extraction goes through
+
+    def counting(articles, *args, **kwargs):
+        extracted.update(a.id for a in articles)
+        return iter_claims(articles, *args, **kwargs)
+
     out = str(tmp_path_factory.mktemp("batch-local") / "out")
-    summary = run_batch(batch_input, out, engine="local", params=PARAMS)
-    return out, summary
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(claims_stage, "iter_claims", counting)
+        summary = run_batch(batch_input, out, engine="local", params=PARAMS)
+    return out, summary, extracted
 
 
 @pytest.fixture(scope="module")
@@ -79,7 +92,7 @@ def _result(out: str) -> dict:
 
 
 def test_local_run_writes_every_dataset(local_output):
-    out, summary = local_output
+    out, summary, _ = local_output
     result = _result(out)
     assert summary.counts["records"] == 32 and summary.counts["articles"] == 30
     assert len(result["articles"]) == 30 and result["articles"]["id"].is_unique
@@ -100,6 +113,31 @@ def test_local_run_writes_every_dataset(local_output):
     assert set(result["claims"]["article_id"]) <= set(result["articles"]["id"])
 
 
+def test_claims_are_extracted_once_and_are_those_of_the_pipeline(local_output):
+    # The comparison's own claims are the claims dataset: each article's claims are extracted once,
+    # yet the dataset holds what `extract_claims` gives each article, in arrival order, and each
+    # story's report is what `compare_articles` gives its articles by themselves.
+    from storydiff.batch.stages import article_of, claim_rows
+    from storydiff.nlp.claims import extract_claims
+    from storydiff.pipeline import compare_articles
+    from storydiff.report import to_dict
+    from storydiff.settings import load_settings
+
+    out, _, extracted = local_output
+    articles = read_table(out, "articles").sort_values("seq")
+    twice = [a for a, n in extracted.items() if n > 1]
+    assert not twice, f"the claims of {len(twice)} articles were extracted more than once"
+    assert set(extracted) == set(articles["id"])
+    by_id = {r.id: article_of(r) for r in articles.itertuples(index=False)}
+    expected = pd.DataFrame(claim_rows(c for a in by_id.values() for c in extract_claims(a)))
+    pd.testing.assert_frame_equal(read_table(out, "claims"), expected, check_dtype=False)
+    stories = read_table(out, "stories")
+    assert {1, 3} <= set(stories["size"])  # single articles (claims only) and compared stories
+    for s in stories.itertuples(index=False):
+        report = compare_articles([by_id[i] for i in json.loads(s.article_ids)], load_settings())
+        assert json.loads(s.report) == json.loads(json.dumps(to_dict(report))), s.story_id
+
+
 def test_ray_engine_gives_identical_stories_and_verdicts(batch_input, local_output, ray_session, tmp_path):
     out = str(tmp_path / "out")
     summary = run_batch(batch_input, out, engine="ray", params=PARAMS, workers=2)
@@ -113,7 +151,7 @@ def test_ray_engine_gives_identical_stories_and_verdicts(batch_input, local_outp
 def test_load_brings_stories_and_comparisons_into_the_corpus(local_output, tmp_path):
     from storydiff.corpus import Corpus
 
-    out, _ = local_output
+    out, _, _ = local_output
     stories = read_table(out, "stories")
     expected = sorted(sorted(json.loads(ids)) for ids in stories["article_ids"])
     with Corpus(tmp_path / "news.db") as corpus:

@@ -43,8 +43,6 @@ def run(files: list[str], output: str, settings: Settings, params: clustering.Bl
         raise BatchError("no article could be read from the input; first reasons: "
                          + "; ".join(f"{s}: {r}" for s, r in zip(skipped["source"][:3], skipped["reason"][:3])))
     lap("normalise")
-    claims = _concat((stages.claim_rows(c) for c in _chunks(articles, batch_size)), stages.CLAIM_COLUMNS)
-    lap("claims")
     signal_stage = stages.SignalStage(settings)
     signals = _concat((signal_stage(c) for c in _chunks(articles, batch_size)), stages.ARTICLE_COLUMNS)
     lap("signals")
@@ -60,13 +58,17 @@ def run(files: list[str], output: str, settings: Settings, params: clustering.Bl
     lap("stitch")
     compare_stage = stages.CompareStage(settings)
     packed = _concat((stages.pack_story(g) for _, g in final.groupby("story_id", sort=True)), ["story_id"])
-    stories = _concat((compare_stage(c) for c in _chunks(packed, 1)), stages.STORY_COLUMNS)
+    stories = _concat((compare_stage(c) for c in _chunks(packed, 1)), stages.STORY_COLUMNS + ["claims"])
     verdicts = stages.verdict_rows(stories)
+    # The comparison extracted the claims; they are written in arrival order, as articles are.
+    order = dict(zip(final["id"], final["seq"]))
+    claims = stages.story_claim_rows(stories).sort_values("article_id", key=lambda ids: ids.map(order),
+                                                          kind="stable")
     lap("compare")
 
     write_table(output, "articles", final.sort_values("seq"))
     write_table(output, "claims", claims)
-    write_table(output, "stories", stories)
+    write_table(output, "stories", stories[stages.STORY_COLUMNS])
     write_table(output, "verdicts", verdicts)
     write_table(output, "skipped", skipped[stages.SKIPPED_COLUMNS].sort_values("seq"))
     lap("write")

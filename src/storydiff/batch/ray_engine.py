@@ -109,7 +109,6 @@ def _run(ray, files, output, settings, params, workers, batch_size, gpus_per_act
     # Enough blocks for every worker to get some, no more than one per batch.
     articles = articles.repartition(_blocks(n_articles, workers, batch_size)).materialize()
 
-    claims = articles.map_batches(stages.claim_rows, batch_size=batch_size, batch_format="pandas").materialize()
     # Materialised above, so the embedding actors never hold the CPUs their input still needs.
     signals = articles.map_batches(
         stages.SignalStage, fn_constructor_args=(settings,), batch_size=batch_size, batch_format="pandas",
@@ -132,8 +131,11 @@ def _run(ray, files, output, settings, params, workers, batch_size, gpus_per_act
     # Grouping (a shuffle: tasks) is kept apart from the model actors, so the two never wait on each other's CPUs.
     packed = final.groupby("story_id").map_groups(stages.pack_story, batch_format="pandas")
     packed = packed.repartition(_blocks(packed.count(), workers, 8)).materialize()
-    stories = packed.map_batches(stages.CompareStage, fn_constructor_args=(settings,), batch_size=1,
-                                 batch_format="pandas", compute=ActorPoolStrategy(size=workers)).materialize()
+    compared = packed.map_batches(stages.CompareStage, fn_constructor_args=(settings,), batch_size=1,
+                                  batch_format="pandas", compute=ActorPoolStrategy(size=workers)).materialize()
+    # The comparison extracted each article's claims; the claims dataset is made from them.
+    claims = compared.map_batches(stages.story_claim_rows, batch_format="pandas").materialize()
+    stories = compared.select_columns(stages.STORY_COLUMNS).materialize()
     verdicts = stories.map_batches(stages.verdict_rows, batch_format="pandas").materialize()
 
     _write(final, output, "articles", list(final.schema().names))

@@ -2,9 +2,9 @@
 
 An engine only decides where these run: `local.py` calls them in-process,
 `ray_engine.py` maps them over a Ray Dataset. The work inside is the local
-pipeline's own code: `make_article` (via ingest), `extract_claims`,
-`signals_for` with the story embedder, `StoryClusterer`, and
-`compare_articles` + `to_dict`.
+pipeline's own code: `make_article` (via ingest), `signals_for` with the
+story embedder, `StoryClusterer`, and `analyse` + `compare_articles` +
+`to_dict`, whose claims are also the claims dataset.
 """
 
 from __future__ import annotations
@@ -113,29 +113,7 @@ def article_of(row) -> Article:
                    outlet=present(row.outlet), published=present(row.published), url=present(row.url))
 
 
-# ----------------------------------------------------------------------------- 2. claims
-
-def _jsonable(items) -> str:
-    return json.dumps([asdict(x) for x in items], ensure_ascii=False)
-
-
-def claim_rows(df: pd.DataFrame) -> pd.DataFrame:
-    """Articles -> one row per claim (extract_claims); nested parts as JSON text."""
-    from ..nlp.claims import extract_claims
-
-    rows = []
-    for r in df.itertuples(index=False):
-        for c in extract_claims(article_of(r)):
-            rows.append({"id": c.id, "article_id": c.article_id, "sentence_index": c.sentence_index,
-                         "start": c.start, "end": c.end, "text": c.text, "kind": c.kind,
-                         "entities": json.dumps(list(c.entities), ensure_ascii=False), "negated": c.negated,
-                         "quantities": _jsonable(c.quantities), "quotes": _jsonable(c.quotes),
-                         "times": _jsonable(c.times)})
-    return pd.DataFrame(rows, columns=CLAIM_COLUMNS).astype(
-        {"sentence_index": np.int64, "start": np.int64, "end": np.int64, "negated": bool})
-
-
-# ----------------------------------------------------------------------------- 3. embeddings + story signals
+# ----------------------------------------------------------------------------- 2. embeddings + story signals
 
 class SignalStage:
     """Articles -> their story signals. Loads the embedder once per worker (a Ray actor, or once locally)."""
@@ -155,7 +133,7 @@ class SignalStage:
         return pd.concat([df[ARTICLE_COLUMNS], columns], axis=1)
 
 
-# ----------------------------------------------------------------------------- 5. comparison per story
+# ----------------------------------------------------------------------------- 4. comparison per story, and its claims
 
 def pack_story(df: pd.DataFrame) -> pd.DataFrame:
     """One story's article rows -> one row holding them (arrival order), ready for `CompareStage`."""
@@ -166,7 +144,8 @@ def pack_story(df: pd.DataFrame) -> pd.DataFrame:
 
 
 class CompareStage:
-    """Packed stories -> one story row each with its full report (to_dict). Loads the embedder once."""
+    """Packed stories -> one story row each with its full report (to_dict) and its articles' claims
+    (column `claims`, JSON rows for `story_claim_rows`). Loads the embedder once."""
 
     def __init__(self, settings: Settings):
         from ..backends.embedder import get_embedder
@@ -175,19 +154,53 @@ class CompareStage:
         self.embedder = get_embedder(settings)
 
     def __call__(self, df: pd.DataFrame) -> pd.DataFrame:
-        from ..pipeline import compare_articles
         from ..report import to_dict
 
         rows = []
         for story_id, packed in zip(df["story_id"], df["articles"]):
             articles = [Article(**a) for a in json.loads(packed)]
-            report = to_dict(compare_articles(articles, self.settings, embedder=self.embedder))
+            report, claims = self.compare(articles)
             dates = sorted(a.published for a in articles if a.published)
             rows.append({"story_id": story_id, "size": len(articles),
                          "article_ids": json.dumps([a.id for a in articles]),
                          "first": dates[0] if dates else None, "last": dates[-1] if dates else None,
-                         "report": json.dumps(report, ensure_ascii=False, allow_nan=False)})
-        return pd.DataFrame(rows, columns=STORY_COLUMNS).astype({"size": np.int64})
+                         "report": json.dumps(to_dict(report), ensure_ascii=False, allow_nan=False),
+                         "claims": json.dumps(claim_rows(claims), ensure_ascii=False)})
+        return pd.DataFrame(rows, columns=STORY_COLUMNS + ["claims"]).astype({"size": np.int64})
+
+    def compare(self, articles: list[Article]):
+        """The story's report and its articles' claims: each article's claims are extracted once, for both."""
+        from ..nlp.claims import extract_claims_many
+        from ..pipeline import analyse, compare_articles
+
+        if len(articles) < 2:  # a single article is not compared, so its claims need no vectors
+            per_article = extract_claims_many(articles)
+            report = compare_articles(articles, self.settings, embedder=self.embedder)
+        else:
+            analysis = analyse(articles, self.settings, self.embedder)
+            report = compare_articles(articles, self.settings, embedder=self.embedder, analysis=analysis)
+            per_article = list(analysis.claims.values())
+        return report, [c for claims in per_article for c in claims]
+
+
+def _jsonable(items) -> str:
+    return json.dumps([asdict(x) for x in items], ensure_ascii=False)
+
+
+def claim_rows(claims) -> list[dict]:
+    """Claims -> rows of the claims dataset; nested parts as JSON text."""
+    return [{"id": c.id, "article_id": c.article_id, "sentence_index": c.sentence_index,
+             "start": c.start, "end": c.end, "text": c.text, "kind": c.kind,
+             "entities": json.dumps(list(c.entities), ensure_ascii=False), "negated": c.negated,
+             "quantities": _jsonable(c.quantities), "quotes": _jsonable(c.quotes), "times": _jsonable(c.times)}
+            for c in claims]
+
+
+def story_claim_rows(stories: pd.DataFrame) -> pd.DataFrame:
+    """Story rows of `CompareStage` -> the claims dataset, one row per claim."""
+    rows = [row for packed in stories["claims"] for row in json.loads(packed)]
+    return pd.DataFrame(rows, columns=CLAIM_COLUMNS).astype(
+        {"sentence_index": np.int64, "start": np.int64, "end": np.int64, "negated": bool})
 
 
 def verdict_rows(stories: pd.DataFrame) -> pd.DataFrame:
