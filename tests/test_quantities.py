@@ -42,6 +42,8 @@ ROWS = [
     ("At least 17 of the hijacked ships", "count", "", 17, iv(17, INF), "at least"),  # ecb ecb-12_5ecb
     ("no fewer than 1,300 such branches", "count", "", 1300, iv(1300, INF), "at least"),  # xs xsumfaith-468
     ("no less than 13 out of the 22 players", "count", "", 13, iv(13, INF), "at least"),  # se summeval-43
+    # a part of the whole: he completed at least 17 (another report's 28 is compatible)
+    ("He completed his first 17 passes, all of them on the money", "count", "", 17, iv(17, INF), "at least"),  # ecb ecb-29_6ecb
     ("more than 200 were taken captive", "count", "", 200, iv(200, INF, True), "more than"),  # A
     ("led to over 57,500 deaths", "count", "", 57500, iv(57500, INF, True), "more than"),  # R
     # "over" after an amount spreads it across a span: no hedge on what follows
@@ -146,6 +148,7 @@ ROWS = [
     # --- windows: an upper bound, not a length ----------------------------------
     ("for a second time in 24 hours", "duration", "minute", 24 * H, iv(0, 24 * H, True), "within"),  # A (2nd figure)
     ("adopted over the past 24 hours", "duration", "minute", 24 * H, iv(0, 24 * H, True), "within"),  # A
+    ("McDermott had 10 points in the first 7 minutes", "duration", "minute", 7, iv(0, 7, True), "within"),  # ecb ecb-31_10ecbplus
     ("their second meeting in two days", "duration", "minute", 2 * D, iv(0, 2 * D, True), "within"),  # R (2nd figure)
     ("announced within 10 days.", "duration", "minute", 10 * D, iv(0, 10 * D, True), "within"),  # ecb ecb-11_1ecb
     ("changed within 120 days of the scheduled date", "duration", "minute", 120 * D, iv(0, 120 * D, True), "within"),  # se summeval-55
@@ -208,7 +211,7 @@ ROWS = [
 ]
 
 # The figure to check when a phrase holds more than one (default: the first).
-NTH = {"for a second time in 24 hours": 1, "their second meeting in two days": 1,
+NTH = {"for a second time in 24 hours": 1, "McDermott had 10 points in the first 7 minutes": 1, "their second meeting in two days": 1,
        "bid $160 million over eight years": 1, "$150 million over seven years": 1}
 
 

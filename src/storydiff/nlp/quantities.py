@@ -149,6 +149,9 @@ _HEDGES = {
     "in": "within", "within": "within", "over the past": "within", "over the last": "within",
     "over the next": "within", "in the past": "within", "in the last": "within",
     "in the next": "within", "during the past": "within", "during the last": "within",
+    # "completed his first 17 passes": a part of the whole count, so the whole is at least that;
+    # "in the first 10 minutes" is a span like "in the last".
+    "first": "at least", "in the first": "within", "within the first": "within", "during the first": "within",
 }
 _SUFFIX_HEDGES = {
     "or more": "at least", "or above": "at least", "plus": "at least", "+": "at least",
@@ -812,6 +815,8 @@ def extract_quantities(text: str, doc=None, offset: int = 0) -> list[Quantity]:
         pos = reading.end
         if reading.quantity is None:
             continue
+        if found and reading.quantity.start < found[-1].end - offset:
+            found.pop()  # "first" read as an ordinal, then as the hedge of "first 17 passes": one figure
         found.append(_finish(reading.quantity, text, doc, offset, m.lastgroup))
     return found
 
