@@ -127,12 +127,10 @@ class Trainer:
         head = torch.nn.Linear(bert.config.hidden_size, 1)
         return bert.to(self.device), head.to(self.device)
 
-    def forward(self, bert, head, batch):
-        """Row logits for a batch of rows: best window per sentence, weakest sentence per row."""
+    def sequence_logits(self, bert, head, ids: list[list[int]], types: list[list[int]]):
+        """One logit per (sentence, source) sequence: the head over its mean-pooled tokens."""
         import torch
 
-        ids = [seq for row in batch for seq in row[0]]
-        types = [seq for row in batch for seq in row[1]]
         ids_np, mask_np = xenc.pad(ids)
         types_np, _ = xenc.pad(types)
         ids_t = torch.from_numpy(ids_np).to(self.device)
@@ -142,7 +140,37 @@ class Trainer:
             hidden = bert(input_ids=ids_t, attention_mask=mask_t, token_type_ids=types_t).last_hidden_state
         m = mask_t.unsqueeze(-1).float()
         pooled = (hidden.float() * m).sum(1) / m.sum(1).clamp(min=1)
-        item_logits = head(pooled).squeeze(-1)
+        return head(pooled).squeeze(-1)
+
+    def optimiser(self, bert, head, cfg: dict, steps_per_epoch: int):
+        """The trainable parameters, AdamW over them, and a linear warm-up then decay over all epochs."""
+        import torch
+
+        params = [p for p in bert.parameters() if p.requires_grad] + list(head.parameters())
+        optimiser = torch.optim.AdamW(params, lr=cfg["lr"], weight_decay=0.01)
+        total = steps_per_epoch * cfg["epochs"]
+        warmup = max(1, total // 10)
+        schedule = torch.optim.lr_scheduler.LambdaLR(
+            optimiser, lambda s: min((s + 1) / warmup, max(0.0, (total - s) / max(1, total - warmup))))
+        return params, optimiser, schedule
+
+    @staticmethod
+    def step(params, optimiser, schedule, loss) -> float:
+        import torch
+
+        optimiser.zero_grad()
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(params, 1.0)
+        optimiser.step()
+        schedule.step()
+        return loss.item()
+
+    def forward(self, bert, head, batch):
+        """Row logits for a batch of rows: best window per sentence, weakest sentence per row."""
+        import torch
+
+        item_logits = self.sequence_logits(bert, head, [seq for row in batch for seq in row[0]],
+                                           [seq for row in batch for seq in row[1]])
         rows, sentences, cursor = [], [], 0
         for row in batch:
             row_sentences = []
@@ -170,14 +198,8 @@ class Trainer:
 
         encoded_rows = self.items(rows, cfg["granularity"])
         bert, head = self.new_model(cfg, seed)
-        params = [p for p in bert.parameters() if p.requires_grad] + list(head.parameters())
-        optimiser = torch.optim.AdamW(params, lr=cfg["lr"], weight_decay=0.01)
+        params, optimiser, schedule = self.optimiser(bert, head, cfg, sum(1 for _ in self.batches(encoded_rows, index)))
         rng = np.random.default_rng(seed)
-        steps_per_epoch = sum(1 for _ in self.batches(encoded_rows, index))
-        total = steps_per_epoch * cfg["epochs"]
-        warmup = max(1, total // 10)
-        schedule = torch.optim.lr_scheduler.LambdaLR(
-            optimiser, lambda s: min((s + 1) / warmup, max(0.0, (total - s) / max(1, total - warmup))))
         y = torch.tensor(labels, dtype=torch.float32, device=self.device)
         positives = float(np.mean(np.asarray(labels)[index]))
         # Balanced classes: the score we report is balanced accuracy.
@@ -188,12 +210,7 @@ class Trainer:
             for batch in self.batches(encoded_rows, rng.permutation(index)):
                 logits, _ = self.forward(bert, head, [encoded_rows[i] for i in batch])
                 loss = torch.nn.functional.binary_cross_entropy_with_logits(logits, y[batch], pos_weight=pos_weight)
-                optimiser.zero_grad()
-                loss.backward()
-                torch.nn.utils.clip_grad_norm_(params, 1.0)
-                optimiser.step()
-                schedule.step()
-                losses.append(loss.item())
+                losses.append(self.step(params, optimiser, schedule, loss))
             log(f"    epoch {epoch + 1}: loss {np.mean(losses):.4f} ({time.time() - start:.1f}s)")
         bert.eval()
         return bert, head
@@ -227,6 +244,41 @@ def balanced_accuracy(y, logits) -> tuple[float, float]:
     return best
 
 
+def auc(y, logits) -> float:
+    from sklearn.metrics import roc_auc_score
+
+    return float(roc_auc_score(np.asarray(y, dtype=bool), logits))
+
+
+def choose_and_cross_validate(configs: dict, fit_and_score, labels, groups, *, chosen: str | None, folds: int,
+                              results: dict, key: str = "balanced_accuracy"):
+    """Steps 1 and 2 of the module docstring: the configuration with the best held-out `key`
+    ("balanced_accuracy" or "auc", unless `chosen` names one), then out-of-fold logits for every
+    row with it. `fit_and_score(cfg, fit_index, score_index, seed)` trains on the rows of
+    `fit_index` and returns logits for every row, read only at `score_index`.
+    Returns (the chosen name, the out-of-fold logits)."""
+    from sklearn.model_selection import GroupKFold, GroupShuffleSplit
+
+    labels = np.asarray(labels, dtype=bool)
+    train_idx, held_idx = next(GroupShuffleSplit(n_splits=1, test_size=HELD_OUT, random_state=SEED)
+                               .split(labels, labels, groups))
+    if chosen is None:
+        for name, cfg in configs.items():
+            log(f"choice: {name} on {len(train_idx)} rows, held out {len(held_idx)}")
+            logits = fit_and_score(cfg, train_idx, held_idx, SEED)[held_idx]
+            ba, _ = balanced_accuracy(labels[held_idx], logits)
+            results["held_out"][name] = {"balanced_accuracy": round(ba, 4), "auc": round(auc(labels[held_idx], logits), 4)}
+            log(f"  {name}: held-out balanced accuracy {ba:.3f}, AUC {results['held_out'][name]['auc']:.3f}")
+        chosen = max(results["held_out"], key=lambda k: results["held_out"][k][key])
+    results["chosen"] = chosen
+    log(f"chosen: {chosen}")
+    oof = np.zeros(len(labels))
+    for fold, (fit_idx, out_idx) in enumerate(GroupKFold(n_splits=folds).split(labels, labels, groups)):
+        log(f"out-of-fold {fold + 1}/{folds}")
+        oof[out_idx] = fit_and_score(configs[chosen], fit_idx, out_idx, SEED + fold)[out_idx]
+    return chosen, oof
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--base", type=Path, default=None, help="model folder (default: the packaged MiniLM)")
@@ -246,8 +298,6 @@ def main(argv=None):
     args = parser.parse_args(argv)
     if "train" not in args.data.name:
         parser.error(f"{args.data}: refusing to train on a file not named as training data")
-    from sklearn.model_selection import GroupKFold, GroupShuffleSplit
-
     started = time.time()
     args.out.mkdir(parents=True, exist_ok=True)
     model_dir = args.base or packaged_minilm()
@@ -262,28 +312,13 @@ def main(argv=None):
             cfg["epochs"] = args.epochs
     results = {"configs": configs, "held_out": {}, "seed": SEED}
 
-    train_idx, held_idx = next(GroupShuffleSplit(n_splits=1, test_size=HELD_OUT, random_state=SEED)
-                               .split(rows, labels, groups))
-    chosen = args.config
-    if chosen is None:
-        for name, cfg in configs.items():
-            log(f"choice: {name} on {len(train_idx)} rows, held out {len(held_idx)}")
-            bert, head = trainer.train(rows, labels, train_idx, cfg)
-            logits, _ = trainer.predict(bert, head, rows, cfg["granularity"], held_idx)
-            ba, _ = balanced_accuracy(np.array(labels)[held_idx], logits[held_idx])
-            results["held_out"][name] = round(ba, 4)
-            log(f"  {name}: held-out balanced accuracy {ba:.3f}")
-        chosen = max(results["held_out"], key=results["held_out"].get)
-    cfg = configs[chosen]
-    results["chosen"] = chosen
-    log(f"chosen: {chosen}")
+    def fit_and_score(cfg, fit_index, score_index, seed):
+        bert, head = trainer.train(rows, labels, fit_index, cfg, seed=seed)
+        return trainer.predict(bert, head, rows, cfg["granularity"], score_index)[0]
 
-    oof = np.zeros(len(rows))
-    for fold, (fit_idx, out_idx) in enumerate(GroupKFold(n_splits=args.folds).split(rows, labels, groups)):
-        log(f"out-of-fold {fold + 1}/{args.folds}")
-        bert, head = trainer.train(rows, labels, fit_idx, cfg, seed=SEED + fold)
-        logits, _ = trainer.predict(bert, head, rows, cfg["granularity"], out_idx)
-        oof[out_idx] = logits[out_idx]
+    chosen, oof = choose_and_cross_validate(configs, fit_and_score, labels, groups, chosen=args.config,
+                                            folds=args.folds, results=results)
+    cfg = configs[chosen]
     ba, threshold = balanced_accuracy(labels, oof)
     results["out_of_fold_balanced_accuracy"] = round(ba, 4)
     log(f"out-of-fold balanced accuracy {ba:.3f}")

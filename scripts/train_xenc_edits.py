@@ -45,7 +45,6 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = 13
-HELD_OUT = 0.25
 FOLDS = 4
 MAX_TOKENS = 320  # sentence + retrieved context; SummEdits sentences are short
 CONFIGS = {  # chosen on the held-out quarter of the training file
@@ -167,32 +166,15 @@ class Data:
 
 class Trainer(base.Trainer):
     def item_logits(self, bert, head, data: Data, items: list[int]):
-        import torch
-
-        ids_np, mask_np = xenc.pad([data.ids[i] for i in items])
-        types_np, _ = xenc.pad([data.types[i] for i in items])
-        ids_t = torch.from_numpy(ids_np).to(self.device)
-        mask_t = torch.from_numpy(mask_np).to(self.device)
-        types_t = torch.from_numpy(types_np).to(self.device)
-        with torch.autocast(device_type="cuda", dtype=torch.bfloat16, enabled=self.device.startswith("cuda")):
-            hidden = bert(input_ids=ids_t, attention_mask=mask_t, token_type_ids=types_t).last_hidden_state
-        m = mask_t.unsqueeze(-1).float()
-        pooled = (hidden.float() * m).sum(1) / m.sum(1).clamp(min=1)
-        return head(pooled).squeeze(-1)
+        return self.sequence_logits(bert, head, [data.ids[i] for i in items], [data.types[i] for i in items])
 
     def fit(self, data: Data, unit_index, cfg: dict, seed: int = SEED):
         import torch
 
         bert, head = self.new_model(cfg, seed)
-        params = [p for p in bert.parameters() if p.requires_grad] + list(head.parameters())
-        optimiser = torch.optim.AdamW(params, lr=cfg["lr"], weight_decay=0.01)
-        rng = np.random.default_rng(seed)
         unit_index = np.asarray(unit_index)
-        steps_per_epoch = math.ceil(len(unit_index) / UNITS_PER_BATCH)
-        total = steps_per_epoch * cfg["epochs"]
-        warmup = max(1, total // 10)
-        schedule = torch.optim.lr_scheduler.LambdaLR(
-            optimiser, lambda s: min((s + 1) / warmup, max(0.0, (total - s) / max(1, total - warmup))))
+        params, optimiser, schedule = self.optimiser(bert, head, cfg, math.ceil(len(unit_index) / UNITS_PER_BATCH))
+        rng = np.random.default_rng(seed)
         labels = np.array([data.units[u][1] for u in unit_index])
         positives = float(labels.mean())
         pos_weight = torch.tensor((1 - positives) / max(positives, 1e-6), device=self.device)
@@ -214,12 +196,7 @@ class Trainer(base.Trainer):
                     seed_logits = torch.stack([logits[[where[i] for i in unit[2]]].min() for _, unit in pairs])
                     edit_logits = unit_logits[[k for k, _ in pairs]]
                     loss = loss + cfg["pair_weight"] * torch.nn.functional.softplus(edit_logits - seed_logits).mean()
-                optimiser.zero_grad()
-                loss.backward()
-                torch.nn.utils.clip_grad_norm_(params, 1.0)
-                optimiser.step()
-                schedule.step()
-                losses.append(loss.item())
+                losses.append(self.step(params, optimiser, schedule, loss))
             log(f"    epoch {epoch + 1}: loss {np.mean(losses):.4f} ({time.time() - start:.1f}s)")
         bert.eval()
         return bert, head
@@ -240,12 +217,6 @@ class Trainer(base.Trainer):
         for r in row_index:
             out[r] = min(item_logit[i] for i in data.row_items[r])
         return out
-
-
-def auc(y, s) -> float:
-    from sklearn.metrics import roc_auc_score
-
-    return float(roc_auc_score(np.asarray(y, dtype=bool), s))
 
 
 def sensitivity_check(trainer, bert, head) -> dict:
@@ -276,8 +247,6 @@ def main(argv=None):
     args = parser.parse_args(argv)
     if "train" not in args.data.name:
         parser.error(f"{args.data}: refusing to train on a file not named as training data")
-    from sklearn.model_selection import GroupKFold, GroupShuffleSplit
-
     started = time.time()
     args.out.mkdir(parents=True, exist_ok=True)
     rows = base.read_rows(args.data)
@@ -302,29 +271,15 @@ def main(argv=None):
         wanted[row_index] = True
         return np.flatnonzero(wanted[unit_row])
 
-    train_idx, held_idx = next(GroupShuffleSplit(n_splits=1, test_size=HELD_OUT, random_state=SEED)
-                               .split(rows, labels, groups))
-    chosen = args.config
-    if chosen is None:
-        for name, cfg in configs.items():
-            log(f"choice: {name} on {len(train_idx)} rows, held out {len(held_idx)}")
-            bert, head = trainer.fit(data, units_of(train_idx), cfg)
-            logits = trainer.score(bert, head, data, held_idx)[held_idx]
-            ba, _ = base.balanced_accuracy(labels[held_idx], logits)
-            results["held_out"][name] = {"balanced_accuracy": round(ba, 4), "auc": round(auc(labels[held_idx], logits), 4)}
-            log(f"  {name}: held-out balanced accuracy {ba:.3f}, AUC {results['held_out'][name]['auc']:.3f}")
-        chosen = max(results["held_out"], key=lambda k: results["held_out"][k]["auc"])
-    cfg = configs[chosen]
-    results["chosen"] = chosen
-    log(f"chosen: {chosen}")
+    def fit_and_score(cfg, fit_index, score_index, seed):
+        bert, head = trainer.fit(data, units_of(fit_index), cfg, seed=seed)
+        return trainer.score(bert, head, data, score_index)
 
-    oof = np.zeros(len(rows))
-    for fold, (fit_idx, out_idx) in enumerate(GroupKFold(n_splits=args.folds).split(rows, labels, groups)):
-        log(f"out-of-fold {fold + 1}/{args.folds}")
-        bert, head = trainer.fit(data, units_of(fit_idx), cfg, seed=SEED + fold)
-        oof[out_idx] = trainer.score(bert, head, data, out_idx)[out_idx]
+    chosen, oof = base.choose_and_cross_validate(configs, fit_and_score, labels, groups, chosen=args.config,
+                                                 folds=args.folds, results=results, key="auc")
+    cfg = configs[chosen]
     ba, threshold = base.balanced_accuracy(labels, oof)
-    results["out_of_fold"] = {"balanced_accuracy": round(ba, 4), "auc": round(auc(labels, oof), 4),
+    results["out_of_fold"] = {"balanced_accuracy": round(ba, 4), "auc": round(base.auc(labels, oof), 4),
                               "threshold": threshold}
     log(f"out-of-fold balanced accuracy {ba:.3f}, AUC {results['out_of_fold']['auc']:.3f}")
     (args.out / "oof.json").write_text(json.dumps({
