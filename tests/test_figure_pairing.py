@@ -49,6 +49,12 @@ def test_ordinals_of_different_things_do_not_conflict():
     ("Jordan Clarke had 10 rebounds for Drake, which reached the quarterfinal by beating Bradley on Thursday "
      "night.",  # ecb-31_5ecbplus
      "McDermott led all players with 23 points while also grabbing seven rebounds."),  # ecb-31_4ecbplus
+    # "He" is the last person named before it, here in the line before (ecb-31_10ecbplus)
+    ("Jordan Clarke had 10 rebounds for Drake, which reached the quarterfinal by beating Bradley on Thursday "
+     "night.",  # ecb-31_5ecbplus
+     "Doug McDermott finished with 23 points, setting the school scoring record when he got his 11th point on "
+     "a free throw with 4:43 left in the first half.\nHe made 8 of 14 shots from the field, including 3 of 4 "
+     "3-pointers, and grabbed seven rebounds."),
     # two places: named by a preposition of the figure's phrase
     ("The company says most business traffic between Europe and Asia is being rerouted through the United "
      "States, but 65% of traffic to India is down, and services to Singapore, Malaysia, Saudi Arabia, Egypt, "

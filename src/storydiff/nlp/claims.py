@@ -12,16 +12,17 @@ from dataclasses import replace
 from ..model import Article, Claim, Sentence
 from .language import load_nlp, one_blas_thread
 from .order import extract_orders
-from .quantities import extract_quantities
+from .quantities import PRONOUN_HOLDER, extract_quantities
 from .quotes import quotes_from_doc
 from .sentences import paragraphs, split_sentences
 from .times import extract_times, is_dateline
 
-STAGE_VERSION = "storydiff.claims.v8"  # v2: Claim.orders; v3: orders anchored in the sentence before;
+STAGE_VERSION = "storydiff.claims.v9"  # v2: Claim.orders; v3: orders anchored in the sentence before;
 # v4: Claim.lemmas and Claim.negated_lemmas (what a negation denies); v5: "over" after an amount is no hedge;
 # v6: label numbers ("Week 17") are no figures, "6: 00 p.m." is 6 p.m., Quantity.holder (whose figure it is),
 # "13 more than X" is a difference; v7: a dateline ("Updated 4: 08 p. m. ET") is no claim; v8: "his first 17
-# passes" is at least 17, "in the first 7 minutes" within 7
+# passes" is at least 17, "in the first 7 minutes" within 7; v9: a figure of "he"/"she" is held by the last
+# person named before the pronoun
 
 _ENTITY_LABELS = {"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "EVENT", "LAW", "PRODUCT"}
 _MIN_WORDS = 4
@@ -154,6 +155,7 @@ def _article_claims(article: Article, docs_with_offsets) -> Iterator[Claim]:
     seen_texts: set[str] = set()
     sentence_count = lines = 0
     before = None  # (doc offset, span) of the sentence before, whatever paragraph it is in
+    last_person = None  # who a paragraph's opening "He" most likely is: the last person named before it
     waiting: list[Claim] = []  # the first has an order anchored across a line break
     for offset, doc in docs_with_offsets:
         sentences = split_sentences([(offset, doc)], sentence_count)
@@ -163,12 +165,13 @@ def _article_claims(article: Article, docs_with_offsets) -> Iterator[Claim]:
         for k, sentence in enumerate(sentences):
             span = doc.char_span(sentence.start - offset, sentence.end - offset, alignment_mode="expand")
             previous, before = before, (offset, span)
+            person_before, last_person = last_person, _last_person(span, last_person)
             if span is None or not _is_claim(sentence, span) or sentence.text in seen_texts:
                 continue
             seen_texts.add(sentence.text)
             if previous is not None and previous[1] is None:
                 previous = None
-            claim = _claim(article, sentence, span, quotes, offset, previous)
+            claim = _claim(article, sentence, span, quotes, offset, previous, person_before)
             if waiting or (k == 0 and any(o.anchor_sentence is not None for o in claim.orders)):
                 waiting.append(claim)
             else:
@@ -196,8 +199,15 @@ def _claim_orders(span, doc_offset: int, previous=None) -> tuple:
                                 previous_offset=previous and previous[0]))
 
 
-def _claim(article: Article, sentence: Sentence, span, quotes, doc_offset: int, previous=None) -> Claim:
-    quantities = tuple(extract_quantities(sentence.text, doc=span, offset=sentence.start))
+def _last_person(span, person: str | None) -> str | None:
+    people = [e.text for e in span.ents if e.label_ == "PERSON"] if span is not None else []
+    return people[-1] if people else person
+
+
+def _claim(article: Article, sentence: Sentence, span, quotes, doc_offset: int, previous=None,
+           person_before: str | None = None) -> Claim:
+    quantities = tuple(q if q.holder != PRONOUN_HOLDER else replace(q, holder=person_before)
+                       for q in extract_quantities(sentence.text, doc=span, offset=sentence.start))
     own_quotes = tuple(q for q in quotes if sentence.start <= q.start < sentence.end)
     times = tuple(extract_times(sentence.text, offset=sentence.start))
     entities = tuple(dict.fromkeys(normalise_entity(e) for e in span.ents if e.label_ in _ENTITY_LABELS))

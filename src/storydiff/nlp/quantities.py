@@ -652,11 +652,25 @@ def _holder(top, thing_token) -> str | None:
         subjects = [c for c in token.children if c.dep_ in ("nsubj", "nsubjpass")] if token.pos_ in ("VERB", "AUX") else []
         if subjects:
             subject = subjects[0]
+            if subject.lower_ in _PERSON_PRONOUNS:
+                return _antecedent(subject)
             return _name(subject) if subject.pos_ == "PROPN" and subject.ent_type_ not in _NOT_PERSONS else None
         if token.head.i == token.i or (token.pos_ in ("VERB", "AUX") and token.dep_ not in _SUBJECT_CLIMB):
             return None
         token = token.head
     return None
+
+
+_PERSON_PRONOUNS = frozenset(("he", "she"))
+# A pronoun whose person is named in an earlier paragraph: the claim stage fills in who (claims.py).
+PRONOUN_HOLDER = "\u2039he\u203a"
+
+
+def _antecedent(pronoun) -> str:
+    """The person "he" or "she" stands for: the last person named before it in its paragraph
+    ("McDermott … He made 8 of 14 shots"), or PRONOUN_HOLDER when the paragraph names none."""
+    people = [e for e in pronoun.doc.ents if e.label_ == "PERSON" and e.end <= pronoun.i]
+    return people[-1].text if people else PRONOUN_HOLDER
 
 
 def _governor(token) -> str | None:
