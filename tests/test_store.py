@@ -187,6 +187,9 @@ def test_the_id_of_a_story_merged_away_still_resolves_to_where_its_articles_went
     assert store.resolve_story("four") == "four"
     with pytest.raises(UnknownStoryError, match="no story 'five'"):
         store.resolve_story("five")
+    # whether an id was reached through an alias is said, not guessed from the ids' text
+    assert store.find_story("two") == ("four", True) and store.find_story("thr") == ("four", True)
+    assert store.find_story("fo") == ("four", False)
 
 
 def test_reclustering_aliases_each_vanished_story_to_where_most_of_its_articles_are(store):

@@ -561,9 +561,10 @@ def show(story, db_path, settings_path, fmt, refresh, color, width):
     err = _stderr()
     try:
         with _open_corpus(db_path, settings_path) as corpus:
-            info = corpus.story(story)
-            if not info.id.startswith(story):
-                err.print(f"story {_plain(story)} was merged into story {info.id}: showing that")
+            story_id, merged = corpus.store.find_story(story)
+            if merged:
+                err.print(f"story {_plain(story)} was merged into story {story_id}: showing that")
+            info = corpus.story(story_id)
             copies = corpus.store.copies()
             articles = corpus.store.articles(info.article_ids)
             cached = corpus.is_cached(info.id) and not refresh

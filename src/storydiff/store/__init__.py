@@ -389,11 +389,15 @@ class Store:
     def resolve_story(self, prefix: str) -> str:
         """A story id from its full id or an unambiguous prefix; the id of a story that was merged
         away resolves to the story its articles went to."""
+        return self.find_story(prefix)[0]
+
+    def find_story(self, prefix: str) -> tuple[str, bool]:
+        """`resolve_story`, and whether the id was reached through an alias (a story merged away)."""
         rows = self._ids_like("SELECT id FROM stories", "id", prefix)
         if prefix in rows:
-            return prefix
+            return prefix, False
         if len(rows) == 1:
-            return rows[0]
+            return rows[0], False
         if rows:
             raise UnknownStoryError(f"{prefix!r} matches {len(rows)} stories ({', '.join(rows[:5])}…); "
                                     "give more of the id")
@@ -404,7 +408,7 @@ class Store:
         story_id, seen = (prefix if prefix in aliases else aliases[0]) if aliases else None, set()
         while story_id is not None and story_id not in seen:  # an alias may point at a later alias
             if self.db.execute("SELECT 1 FROM stories WHERE id = ?", (story_id,)).fetchone():
-                return story_id
+                return story_id, True
             seen.add(story_id)
             row = self.db.execute("SELECT story_id FROM story_aliases WHERE old_id = ?", (story_id,)).fetchone()
             story_id = row[0] if row else None

@@ -280,8 +280,8 @@ def create_app(settings: Settings, db_path: str | Path | None = None, *, host: s
 
     @app.get("/stories/{story_id}", response_class=HTMLResponse, tags=["pages"], include_in_schema=False)
     async def story_page(story_id: str):
-        resolved = await in_thread(lambda: corpora.get().store.resolve_story(story_id))
-        if not resolved.startswith(story_id):  # a story merged into another: its page is the other's
+        resolved, merged = await in_thread(lambda: corpora.get().store.find_story(story_id))
+        if merged:  # a story merged into another: its page is the other's
             return RedirectResponse(f"/stories/{resolved}", status_code=307)
         payload, report = await load_story(resolved)
         return page("story.html", story=payload["story"], page=build_page_view(report))
