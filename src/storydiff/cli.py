@@ -377,9 +377,7 @@ def add(inputs, db_path, settings_path):
 
 
 def _corpus_error(console, error):
-    from rich.markup import escape
-
-    console.print(f"[bold red]error:[/] {escape(str(error))}")
+    console.print(f"[bold red]error:[/] {_plain(error)}")
     sys.exit(1)
 
 
@@ -769,9 +767,7 @@ def serve(db_path, host, port, settings_path):
 
         app = create_app(load_settings(settings_path), db_path, host=host)
     except StorydiffError as error:
-        from rich.markup import escape
-
-        err.print(f"[bold red]error:[/] {escape(str(error))}")
+        err.print(f"[bold red]error:[/] {_plain(error)}")
         sys.exit(2)
     import uvicorn
 
@@ -801,7 +797,6 @@ def timeline(inputs, term, plot_path, db_path, settings_path, as_json):
     import json as _json
 
     from rich.console import Console
-    from rich.markup import escape
 
     from .timeline import figure_timeline, plot_timeline
 
@@ -817,13 +812,13 @@ def timeline(inputs, term, plot_path, db_path, settings_path, as_json):
         sys.stdout.write(_json.dumps(rows, ensure_ascii=False, indent=2, default=str) + "\n")
     else:
         console = Console()
-        console.print(f"[bold]Figures{f' about “{term}”' if term else ''}[/] · {len(points)} from {len(articles)} articles")
+        console.print(f"[bold]Figures{f' about “{_plain(term)}”' if term else ''}[/] · {len(points)} from {len(articles)} articles")
         for p in points:
             q = p.quantity
-            # escape(): article text is data, never rich markup
-            console.print(f"[bold]{p.date or 'undated':10}[/]  {escape(p.source)}  [yellow]{escape(q.text)}[/] "
-                          f"{q.interval}  [dim]{escape(q.frame)}[/]", highlight=False)
-            console.print(f"            [dim]{escape(p.sentence)}[/]", highlight=False)
+            # article text is data, never rich markup
+            console.print(f"[bold]{p.date or 'undated':10}[/]  {_plain(p.source)}  [yellow]{_plain(q.text)}[/] "
+                          f"{q.interval}  [dim]{_plain(q.frame)}[/]", highlight=False)
+            console.print(f"            [dim]{_plain(p.sentence)}[/]", highlight=False)
     if plot_path:
         drawn = plot_timeline(points, plot_path, f"Figures about “{term}”" if term else None)
         _stderr().print(f"wrote a chart of {drawn} dated figures to {plot_path}")
