@@ -304,7 +304,8 @@ def validate(instance, schema: dict, root: dict | None = None, path: str = "$") 
     """The subset of JSON Schema 2020-12 that schema.json uses; unknown keywords fail loudly."""
     root = root or schema
     known = {"$schema", "$id", "$defs", "title", "description", "$ref", "type", "const", "enum",
-             "required", "properties", "additionalProperties", "items", "minimum", "maximum", "pattern"}
+             "required", "properties", "additionalProperties", "items", "minimum", "maximum", "pattern",
+             "minItems"}
     unknown = set(schema) - known
     if unknown:
         raise SchemaError(f"validator does not support {unknown} at {path}")
@@ -334,6 +335,8 @@ def validate(instance, schema: dict, root: dict | None = None, path: str = "$") 
             raise SchemaError(f"{path}: {instance} < {schema['minimum']}")
         if "maximum" in schema and instance > schema["maximum"]:
             raise SchemaError(f"{path}: {instance} > {schema['maximum']}")
+    if isinstance(instance, list) and len(instance) < schema.get("minItems", 0):
+        raise SchemaError(f"{path}: fewer than {schema['minItems']} items")
     if isinstance(instance, str) and "pattern" in schema and not re.search(schema["pattern"], instance):
         raise SchemaError(f"{path}: {instance!r} does not match {schema['pattern']}")
     if isinstance(instance, dict):

@@ -13,7 +13,7 @@ from functools import lru_cache
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from ..model import Report
-from .view import build_view
+from .view import MAX_COLUMNS, build_view
 
 
 @lru_cache(maxsize=1)
@@ -26,6 +26,7 @@ def environment() -> Environment:
         lstrip_blocks=True,
     )
     env.filters["pct"] = lambda x: f"{round((x or 0) * 100)}%"
+    env.globals["max_columns"] = MAX_COLUMNS
     return env
 
 

@@ -15,7 +15,7 @@ from importlib import resources
 from typing import Any
 
 from ..model import Evidence, Report, Verdict
-from .view import CONFLICT_KINDS, LABELS, empty_message, word_count
+from .view import CONFLICT_KINDS, LABELS, VerdictView, empty_message, point_cards, word_count
 
 SCHEMA_NAME = "storydiff.report"
 
@@ -72,6 +72,19 @@ def _verdict(v: Verdict) -> dict:
     }
 
 
+def _point(indices: list[int], card: VerdictView, report: Report) -> dict:
+    articles = {e.article_id for i in indices for e in report.verdicts[i].evidence}
+    return {
+        "label": card.label,
+        "conflict_kind": card.conflict_kind,
+        "severity": _jsonable(card.severity),
+        "confidence": _jsonable(card.confidence),
+        "reason": card.reason,
+        "verdicts": indices,
+        "articles": [a.id for a in report.articles if a.id in articles],
+    }
+
+
 def _summary(report: Report) -> dict:
     labels = Counter(v.label for v in report.verdicts)
     kinds = Counter(v.conflict_kind or "other" for v in report.verdicts if v.label == "conflict")
@@ -106,6 +119,7 @@ def to_dict(report: Report) -> dict:
             for a in report.articles
         ],
         "verdicts": [_verdict(v) for v in report.verdicts],
+        "points": [_point(indices, card, report) for indices, card in point_cards(report)],
         "summary": _summary(report),
         "versions": _jsonable(report.versions),
         "skipped": [{"source": s["source"], "reason": s["reason"]} for s in report.skipped],

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from ..model import Report
-from .view import ReportView, Side, VerdictView, build_view, flatten_whitespace
+from .view import MAX_COLUMNS, ReportView, Side, VerdictView, build_view, flatten_whitespace
 
 _SPECIAL = re.compile(r"([\\`*_\[\]<>|#~])")
 _NEWLINES = re.compile(r"\s*[\r\n]+\s*")
@@ -32,6 +32,8 @@ def sentence(side: Side) -> str:
 
 
 def _side_by_side(verdict: VerdictView) -> list[str]:
+    if len(verdict.sides) > MAX_COLUMNS:  # a point made by many sources: one line per sentence
+        return [f"- **{escape(s.label)}**: {sentence(s)}" for s in verdict.sides] + [""]
     head = "| " + " | ".join(escape(s.label) for s in verdict.sides) + " |"
     rule = "|" + "|".join("---" for _ in verdict.sides) + "|"
     row = "| " + " | ".join(sentence(s) for s in verdict.sides) + " |"
@@ -44,6 +46,8 @@ def _meta(verdict: VerdictView) -> str:
         severity = "?" if verdict.severity is None else f"{verdict.severity:.2f}"
         bits.append(f"severity {verdict.severity_word} ({severity})")
     bits.append(f"confidence {verdict.confidence_pct}")
+    if verdict.grouped:
+        bits.append(f"{len({s.article_id for s in verdict.sides})} sources, {verdict.pairs} pairs")
     return " · ".join(bits)
 
 

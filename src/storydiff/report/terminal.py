@@ -22,7 +22,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ..model import Report
-from .view import ReportView, Side, VerdictView, build_view, flatten_whitespace
+from .view import MAX_COLUMNS, ReportView, Side, VerdictView, build_view, flatten_whitespace
 
 MIN_WIDTH = 40
 # Below this many cells per column, sources are stacked instead of side by side.
@@ -187,7 +187,7 @@ class _TerminalRenderer:
         # Borders take n+1 cells and padding 2 per column; what is left is split evenly.
         inner = self.width - (n + 1) - 2 * n
         frame, highlight = STYLES.get(verdict.label, STYLES["unclear"])
-        if inner // n < MIN_COLUMN:
+        if inner // n < MIN_COLUMN or n > MAX_COLUMNS:
             return self.stacked(verdict)
         widths = [inner // n + (1 if i < inner % n else 0) for i in range(n)]
         table = Table(box=box.ROUNDED, border_style=frame, show_lines=False, padding=(0, 1), expand=False)
@@ -202,10 +202,17 @@ class _TerminalRenderer:
         width = self.width - 4
         table = Table(box=box.ROUNDED, border_style=frame, show_header=False, show_lines=True, padding=(0, 1))
         table.add_column(width=width, overflow="fold")
+        cell, previous = None, None
         for side in verdict.sides:
-            cell = Text(side.label, style="bold")
+            if side.article_id != previous:  # a source's sentences share one cell under its label
+                if cell is not None:
+                    table.add_row(cell)
+                cell, previous = Text(side.label, style="bold"), side.article_id
+            else:
+                cell.append("\n")  # a blank line between two sentences of one source
             cell.append("\n")
             cell.append_text(wrap_side(side, width, highlight, color=self.color))
+        if cell is not None:
             table.add_row(cell)
         return table
 
@@ -216,6 +223,8 @@ class _TerminalRenderer:
             head.append(f"{number}. ", style="bold")
         head.append(f"{SYMBOLS.get(verdict.label, '')} {verdict.kind_name}", style=f"bold {frame}")
         facts = [f"confidence {verdict.confidence_pct}"]
+        if verdict.grouped:
+            facts.append(f"{len({s.article_id for s in verdict.sides})} sources, {verdict.pairs} pairs")
         if verdict.label == "conflict":
             severity = "?" if verdict.severity is None else f"{verdict.severity:.2f}"
             facts.insert(0, f"severity {verdict.severity_word} ({severity})")
