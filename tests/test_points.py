@@ -1,4 +1,4 @@
-"""Pairwise verdicts gathered into points (report/points.py) and shown as one card per point."""
+"""Pairwise verdicts gathered into points (points.py) and shown as one card per point."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 from storydiff.model import Article, Evidence, Report, Span, Verdict
 from storydiff.report import render
 from storydiff.report.jsonfmt import to_dict
-from storydiff.report.points import group_verdicts
+from storydiff.points import group_verdicts
 from storydiff.report.view import build_view
 
 from conftest import ECB
@@ -115,10 +115,11 @@ def quake_report():
     rows = [json.loads(line) for line in ECB.open(encoding="utf-8")]
     quake = [make_article(r["text"], f"{r['id']}.txt") for r in rows if r["story"] == "ecb-20ecb"]
     assert len(quake) == 5
-    return storydiff.compare_articles(quake)
+    return quake, storydiff.compare_articles(quake)
 
 
 def test_five_real_reports_of_a_quake_give_one_card_for_the_injured_and_one_for_the_magnitude(quake_report):
+    _, quake_report = quake_report
     view = build_view(quake_report)
     injured = [c for c in view.conflicts if c.pairs > 1 and "injure" in c.reason]
     assert len(injured) == 1, [c.reason for c in view.conflicts]
@@ -130,3 +131,15 @@ def test_five_real_reports_of_a_quake_give_one_card_for_the_injured_and_one_for_
     counted = sorted(i for p in points for i in p["verdicts"])
     assert counted == [i for i, v in enumerate(quake_report.verdicts) if v.label != "only_in"]
     assert len(points) < len(counted)
+
+
+def test_the_brief_of_five_reports_gives_each_point_once_with_all_its_sources(quake_report):
+    from storydiff.brief import build_brief
+    from storydiff.provenance import trace_provenance
+
+    articles, report = quake_report
+    brief = build_brief(report, trace_provenance(articles))
+    injured = [i for i in brief.items if i.kind == "conflict" and any("three people" in s for _, s in i.sentences)]
+    assert len(injured) == 1 and len(injured[0].sources) == 4  # not one item per pair of sources
+    magnitude = [i for i in brief.items if i.kind == "agreed" and "5.6" in i.sentences[0][1]]
+    assert any(len(i.sources) == 5 for i in magnitude)

@@ -12,8 +12,9 @@ from dataclasses import dataclass, field
 
 from .model import Report, Verdict
 from .provenance import Provenance
+from .points import group_verdicts
 
-STAGE_VERSION = "storydiff.brief.v1"
+STAGE_VERSION = "storydiff.brief.v2"  # v2: one item per point of several sources, ranked by how many back it
 MIN_SENTENCES, MAX_SENTENCES = 3, 7
 MAX_CONFLICTS = 2
 
@@ -35,34 +36,44 @@ class Brief:
     versions: dict = field(default_factory=dict, hash=False, compare=False)
 
 
-def _independent(verdict: Verdict, group_of: dict[str, int]) -> bool:
-    return len({group_of[e.article_id] for e in verdict.evidence}) >= 2
+def _groups(verdicts: list[Verdict], group_of: dict[str, int]) -> int:
+    """How many independent source groups the verdicts' articles come from."""
+    return len({group_of[e.article_id] for v in verdicts for e in v.evidence})
 
 
 def build_brief(report: Report, provenance: Provenance) -> Brief:
     group_of = {aid: i for i, group in enumerate(provenance.groups) for aid in group}
     label = {a.id: a.label for a in report.articles}
+    # A point gathers what several pairs of sources say of one thing (points.py): its sources are
+    # every article in it, and what more independent sources back comes first.
+    points = [[report.verdicts[i] for i in p] for p in group_verdicts(report.verdicts)]
     agreed = sorted(
-        (v for v in report.agreements if _independent(v, group_of)),
-        key=lambda v: (-v.confidence, v.evidence[0].sentence_start),
+        (p for p in points if p[0].label in ("agree", "compatible") and _groups(p, group_of) >= 2),
+        key=lambda p: (-_groups(p, group_of), -max(v.confidence for v in p), p[0].evidence[0].sentence_start),
     )
     items: list[BriefItem] = []
     used_sentences: set[str] = set()
-    for verdict in agreed:
-        lead = _lead_evidence(verdict)
+    for point in agreed:
+        best = max(point, key=lambda v: v.confidence)
+        lead = _lead_evidence(best)
         if lead.sentence in used_sentences:
             continue
         used_sentences.add(lead.sentence)
-        sources = tuple(dict.fromkeys(label[e.article_id] for e in verdict.evidence))
-        items.append(BriefItem("agreed", ((label[lead.article_id], lead.sentence),), sources, verdict.confidence))
+        sources = tuple(dict.fromkeys(label[e.article_id] for v in point for e in v.evidence))
+        items.append(BriefItem("agreed", ((label[lead.article_id], lead.sentence),), sources, best.confidence))
         if len(items) == MAX_SENTENCES - MAX_CONFLICTS:
             break
     # Keep the story order of the first source, so the brief reads as an account.
     items.sort(key=lambda item: _position(report, item))
-    conflicts = [v for v in report.conflicts if _independent(v, group_of)][:MAX_CONFLICTS]
-    for verdict in conflicts:
-        sides = tuple((label[e.article_id], e.sentence) for e in verdict.evidence)
-        items.append(BriefItem("conflict", sides, tuple(s for s, _ in sides), verdict.confidence))
+    conflicts = sorted((p for p in points if p[0].label == "conflict" and _groups(p, group_of) >= 2),
+                       key=lambda p: -max((v.severity or 0) + v.confidence for v in p))[:MAX_CONFLICTS]
+    for point in conflicts:
+        order = {a.id: i for i, a in enumerate(report.articles)}
+        evidence = sorted({(e.article_id, e.sentence) for v in point for e in v.evidence},
+                          key=lambda side: (order[side[0]], report.article(side[0]).text.find(side[1])))
+        sides = tuple((label[aid], sentence) for aid, sentence in evidence)
+        items.append(BriefItem("conflict", sides, tuple(dict.fromkeys(s for s, _ in sides)),
+                               max(v.confidence for v in point)))
     headline = items[0].sentences[0][1] if items and items[0].kind == "agreed" else None
     note = None
     if provenance.independent_sources < 2:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import get_args
 
 from ..model import Article, ConflictKind, Evidence, Label, Report, Verdict
-from .points import evidence_key, group_verdicts
+from ..points import evidence_key, group_verdicts
 
 LABELS: tuple[str, ...] = get_args(Label)
 CONFLICT_KINDS: tuple[str, ...] = get_args(ConflictKind)

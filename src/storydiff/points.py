@@ -20,7 +20,7 @@ from __future__ import annotations
 import heapq
 from collections import defaultdict
 
-from ..model import Evidence, Verdict
+from .model import Evidence, Verdict
 
 _FIGURE_KINDS = ("figure", "duration", "time")
 
