@@ -107,3 +107,14 @@ def test_figures_that_count_different_things_do_not_conflict(left, right):
 def test_figures_that_really_differ_still_conflict(left, right, figures):
     found = [v for v in conflicts(left, right) if v.conflict_kind == "figure"]
     assert found and all(f"“{f}”" in found[0].reason for f in figures)
+
+
+def test_a_three_month_stay_is_a_90_day_stay():
+    # A month is not 30.44 days exactly; news counts three months as 90 days (_CALENDAR_SLACK).
+    left = ("After skipping out on entering a Newport Beach rehabilitation facility, Lindsay Lohan has "
+            "checked into the Betty Ford Center to begin a 90-day court-mandated stay.")  # ecb-1_10ecbplus
+    right = ("Lindsay Lohan checked into the Betty Ford Clinic in Rancho Mirage, Calif., on Thursday night, "
+             "for what is to be a three-month stay, her rep confirms to PEOPLE.")  # ecb-1_14ecbplus
+    assert [v.reason for v in conflicts(left, right) if v.conflict_kind == "duration"] == []
+    shorter = right.replace("three-month", "two-month")
+    assert [v.conflict_kind for v in conflicts(left, shorter)] == ["duration"]  # still a real difference

@@ -47,8 +47,12 @@ ROWS = [
     ("more than 200 were taken captive", "count", "", 200, iv(200, INF, True), "more than"),  # A
     ("led to over 57,500 deaths", "count", "", 57500, iv(57500, INF, True), "more than"),  # R
     # "over" after an amount spreads it across a span: no hedge on what follows
-    ("bid $160 million over eight years", "duration", "minute", 8 * Y, iv(8 * Y, 8 * Y), None),  # ecb ecb-10_4ecb
-    ("$150 million over seven years", "duration", "minute", 7 * Y, iv(7 * Y, 7 * Y), None),  # ecb ecb-10_4ecb
+    # a year runs from 52 weeks to a leap year's 366 days (_CALENDAR_SLACK)
+    ("bid $160 million over eight years", "duration", "minute", 8 * Y, iv(8 * 364 * D, 8 * Y + 0.75 * D), None),  # ecb ecb-10_4ecb
+    ("$150 million over seven years", "duration", "minute", 7 * Y, iv(7 * 364 * D, 7 * Y + 0.75 * D), None),  # ecb ecb-10_4ecb
+    # a month: 30 days as news counts it, or 2.5 days short for February, to 1.5 days long
+    ("for what is to be a three - month stay", "duration", "minute", 3 * MO, iv(3 * MO - 2.5 * D, 3 * MO + 1.5 * D), None),  # ecb ecb-1_14ecbplus
+    ("to begin a 90 - day court - mandated stay", "duration", "minute", 90 * D, iv(90 * D, 90 * D), None),  # ecb ecb-1_10ecbplus
     ("a height of more than 12,000 healthy", "count", "", 12000, iv(12000, INF, True), "more than"),  # se summeval-2
     ("over 100 million viewers", "count", "", 1e8, iv(1e8, INF, True), "more than"),  # se summeval-4
     ("viewed over 1.7 million times", "count", "", 1.7e6, iv(1.7e6, INF, True), "more than"),  # se summeval-6

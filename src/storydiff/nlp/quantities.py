@@ -473,6 +473,15 @@ class _Unit:
     kind: str
     factor: float
     end: int
+    calendar: str | None = None  # "month" or "year": a unit whose length varies, see _CALENDAR_SLACK
+
+
+# Months and years vary in length, and news counts a month as 30 days and a year as 52 weeks: "a
+# three-month stay" and "a 90-day stay" are one stay, and so are "six months" and "180 days". So n
+# months (n * 30.44 days on average) run down to n * 30 days, and at least 2.5 days short (February),
+# and up to 1.5 days long; n years down to n * 364 days and up to 0.75 days long (leap years).
+# Per unit: (days short per unit, least days short, days long), in minutes.
+_CALENDAR_SLACK = {"month": (0.4375 * 1440, 2.5 * 1440, 1.5 * 1440), "year": (1.25 * 1440, 0.0, 0.75 * 1440)}
 
 
 def _read_unit(text: str, pos: int, money_left: str | None, fig: _Figure) -> _Unit | None:
@@ -497,7 +506,7 @@ def _read_unit(text: str, pos: int, money_left: str | None, fig: _Figure) -> _Un
             fig.low += 0.5
             fig.high += 0.5
             end = half.end()
-        return _Unit("minute", "duration", _MINUTES[word], end)
+        return _Unit("minute", "duration", _MINUTES[word], end, word if word in _CALENDAR_SLACK else None)
     if m := _PERCENT.match(text, pos):
         point = m.group(1).lower().startswith("percentage")
         return _Unit("percentage point" if point else "percent", "percent", 1, m.end())
@@ -769,6 +778,9 @@ def _read_at(text: str, m: re.Match) -> _Reading | None:
     kind = {"fraction": "fraction", "ordinal": "ordinal"}.get(fig.form) or (unit.kind if unit else "count")
     factor = unit.factor if unit else 1
     interval = _scaled(_hedged(hedge, low, high, fig), factor)
+    if unit and unit.calendar and hedge in (None, "exactly", "between"):  # a hedge's margin already allows more
+        per_unit, least, long = _CALENDAR_SLACK[unit.calendar]
+        interval = Interval(interval.low - max(least, per_unit * low), interval.high + long)
     quantity = Quantity(
         text=text[start:end],
         start=start,
