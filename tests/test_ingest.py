@@ -515,3 +515,15 @@ def test_load_many_with_nothing_good_returns_only_errors(settings):
     articles, errors = load_many([str(MALFORMED / "undecodable.txt"), str(MALFORMED / "rewrite.pdf")], settings)
     assert articles == []
     assert [type(e) for e in errors] == [EncodingError, BinaryInputError]
+
+
+def test_records_without_outlet_or_title_are_labelled_by_file_and_record(settings, tmp_path):
+    # Many records of one file would otherwise all be "feed.jsonl", told apart only as "(2)", "(3)" in
+    # the order of a report, which says nothing about where to find them.
+    path = tmp_path / "feed.jsonl"
+    path.write_text("\n".join(json.dumps({"text": t}) for t in (aljazeera_text(), rewrite_text())) + "\n",
+                    encoding="utf-8")
+    assert [a.label for a in load(str(path), settings)] == ["feed.jsonl:1", "feed.jsonl:2"]
+    listed = tmp_path / "list.json"
+    listed.write_text(json.dumps([{"text": aljazeera_text()}, {"text": rewrite_text()}]), encoding="utf-8")
+    assert [a.label for a in load(str(listed), settings)] == ["list.json #1", "list.json #2"]

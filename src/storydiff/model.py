@@ -7,6 +7,7 @@ span can be quoted back from its article.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -19,11 +20,14 @@ class Span:
     end: int
 
 
+_RECORD_SOURCE = re.compile(r"(record|line) (\d+) of (.+)", re.DOTALL)
+
+
 @dataclass(frozen=True)
 class Article:
     id: str  # content hash of the normalised body text (see ingest.article_id)
     text: str
-    source: str  # where it came from: a path, "-", a URL or "record N of FILE"
+    source: str  # where it came from: a path, "-", a URL, "line N of FILE" (JSONL) or "record N of FILE" (a JSON list)
     title: str | None = None
     outlet: str | None = None
     published: str | None = None  # ISO 8601 date or datetime, as found
@@ -36,7 +40,12 @@ class Article:
             return self.outlet
         if self.title:
             return self.title if len(self.title) <= 40 else self.title[:39] + "…"
-        return "stdin" if self.source == "-" else self.source.rsplit("/", 1)[-1]
+        if self.source == "-":
+            return "stdin"
+        if record := _RECORD_SOURCE.fullmatch(self.source):  # which record, not only which file
+            kind, number, path = record.groups()
+            return f"{path.rsplit('/', 1)[-1]}{':' if kind == 'line' else ' #'}{number}"  # "feed.jsonl:3", "list.json #2"
+        return self.source.rsplit("/", 1)[-1]
 
 
 @dataclass(frozen=True)
