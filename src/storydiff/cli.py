@@ -555,6 +555,7 @@ def show(story, db_path, settings_path, fmt, refresh, color, width):
 
     from .corpus import opening_line
     from .report import render
+    from .report.view import article_labels
 
     err = _stderr()
     try:
@@ -583,12 +584,14 @@ def show(story, db_path, settings_path, fmt, refresh, color, width):
         console = Console(force_terminal=color, no_color=color is False, width=width)
         table = Table(title=Text(f"story {info.id}: {info.title or info.lead or ''}", style="italic"),
                       box=box.SIMPLE_HEAD, title_justify="left")
-        for column in ("article", "outlet", "published", "title", "note"):
+        # "source" is the name the comparison below gives each article: its outlet, else its file and record.
+        labels = article_labels(report)
+        for column in ("article", "source", "published", "title", "note"):
             table.add_column(column, overflow="fold" if column == "title" else "ellipsis")
         for a in articles:
             note = f"copy of {copies[a.id]}" if a.id in copies else ""
             title = Text(a.title) if a.title else Text(opening_line(a.text) or a.source, style="dim italic")
-            table.add_row(a.id, Text(a.outlet or "–"), (a.published or "–")[:16], title, note)
+            table.add_row(a.id, Text(labels.get(a.id, a.label)), (a.published or "–")[:16], title, note)
         console.print(table)
         console.print(f"{info.size} articles, {info.independent} independent source"
                       f"{'' if info.independent == 1 else 's'} (rewrites of one story count once); comparison "
