@@ -91,3 +91,14 @@ def test_two_real_reports_of_a_bank_bombing_do_not_conflict_on_a_clause_one_leav
     assert any("did not have any suspects" in t for t in texts)
     report = storydiff.compare_articles([make_article(t, f"ecb-8ecb#{i}") for i, t in enumerate(texts)])
     assert [v for v in report.conflicts if v.conflict_kind == "negation"] == []
+
+
+def test_a_negation_that_withholds_an_answer_denies_nothing():
+    # Two ECB+ reports of Tara Reid's rehab (ecb-1_10ecb, ecb-1_2ecb): the publicist would not say what for,
+    # and said where; read as "not say" against "said", compare called a negation conflict.
+    withheld = 'Ketsoyan would not say what the "American Pie" star was being treated for.'
+    said = 'Jack Ketsoyan said Friday that the "American Pie" star went to the Promises Treatment Center.'
+    assert _claim(withheld).negated_lemmas == ()
+    assert _negation_conflicts(withheld, said) == []
+    # A denial of what the other says still conflicts.
+    assert _claim("Ketsoyan did not say the star went to the Promises Treatment Center.").negated_lemmas == ("say",)

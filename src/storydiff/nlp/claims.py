@@ -17,13 +17,13 @@ from .quotes import quotes_from_doc
 from .sentences import paragraphs, split_sentences
 from .times import extract_times, is_dateline
 
-STAGE_VERSION = "storydiff.claims.v10"  # v2: Claim.orders; v3: orders anchored in the sentence before;
+STAGE_VERSION = "storydiff.claims.v11"  # v2: Claim.orders; v3: orders anchored in the sentence before;
 # v4: Claim.lemmas and Claim.negated_lemmas (what a negation denies); v5: "over" after an amount is no hedge;
 # v6: label numbers ("Week 17") are no figures, "6: 00 p.m." is 6 p.m., Quantity.holder (whose figure it is),
 # "13 more than X" is a difference; v7: a dateline ("Updated 4: 08 p. m. ET") is no claim; v8: "his first 17
 # passes" is at least 17, "in the first 7 minutes" within 7; v9: a figure of "he"/"she" is held by the last
 # person named before the pronoun; v10: months and years span what the calendar allows ("three months" is
-# 90 days)
+# 90 days); v11: a negation that withholds an answer ("would not say what") denies nothing
 
 _ENTITY_LABELS = {"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "EVENT", "LAW", "PRODUCT"}
 _MIN_WORDS = 4
@@ -66,6 +66,8 @@ def negated_lemmas(span) -> tuple[str, ...]:
         if neg.dep_ != "neg":
             continue
         head = neg.head
+        if _withholds(head, neg):
+            continue
         if _is_content(head):
             denied.append(head.lemma_.lower())
             continue
@@ -77,6 +79,28 @@ def negated_lemmas(span) -> tuple[str, ...]:
             elif child.dep_ == "prep":
                 denied += [g.lemma_.lower() for g in child.children if g.dep_ == "pobj" and _is_content(g)]
     return tuple(dict.fromkeys(denied))
+
+
+_WH_TAGS = {"WDT", "WP", "WP$", "WRB"}
+
+
+def _withholds(head, neg) -> bool:
+    """ "would not say what she was treated for", "did not say whether he would run": the negation
+    withholds an answer, and denies nothing another report says ("said Friday that she went to
+    Promises"). Its verb's clause or object after it opens with a wh-word, "whether" or "if"."""
+    for child in head.children:
+        if child.i < neg.i:
+            continue
+        if child.dep_ == "prep":  # "would not comment on where she was"
+            child = next((g for g in child.children if g.dep_ in ("pobj", "pcomp")), None)
+            if child is None:
+                continue
+        elif child.dep_ not in ("ccomp", "dobj", "xcomp"):
+            continue
+        edge = child.left_edge
+        if edge.tag_ in _WH_TAGS or edge.lower_ in ("whether", "if"):
+            return True
+    return False
 
 
 def _is_claim(sentence: Sentence, span) -> bool:
