@@ -100,5 +100,14 @@ def test_a_negation_that_withholds_an_answer_denies_nothing():
     said = 'Jack Ketsoyan said Friday that the "American Pie" star went to the Promises Treatment Center.'
     assert _claim(withheld).negated_lemmas == ()
     assert _negation_conflicts(withheld, said) == []
+    assert _claim(withheld).withheld_lemmas == ("say",)
+    # Two reports that both withhold it (ecb-13_12ecb, ecb-13_3ecb; the first as written) agree.
+    assert _negation_conflicts(
+        "Still, it was not specified that how many people were in the building at the time of the blaze.",
+        "He would not specify how many people were in the building at the time of the blaze.") == []
+    # ... and so do one that withholds and one that denies (the second edited from ecb-13_3ecb's words).
+    assert _negation_conflicts(
+        "He would not specify how many people were in the building at the time of the blaze.",
+        "He did not specify the number of people in the building at the time of the blaze.") == []
     # A denial of what the other says still conflicts.
     assert _claim("Ketsoyan did not say the star went to the Promises Treatment Center.").negated_lemmas == ("say",)

@@ -29,12 +29,14 @@ from .nlp.times import same_time
 from .nlp.wording import content_share, word_diff
 from .settings import Settings
 
-STAGE_VERSION = "storydiff.judge.rules.v7"  # v2: order-of-events conflicts; v3: anchors in the sentence before;
+STAGE_VERSION = "storydiff.judge.rules.v8"  # v2: order-of-events conflicts; v3: anchors in the sentence before;
 # v4: a negation conflicts only where it denies a word the other sentence affirms; v5: figures that agree
 # are paired first, and differing ordinals conflict only when they rank the same thing; v6: quotes pair
 # only when they share their content words, respellings are no rewording, a surname spelled two ways
 # ("Del Giudice", "DelGiudice") is one speaker, and figures of two different holders are two measures
-# v7: figures that count different things ("rebounds", "points") are two measures
+# v7: figures that count different things ("rebounds", "points") are two measures; v8: a sentence that
+# withholds a word ("would not specify how many") does not affirm it against a denial, and figures that
+# touch at an open bound ("30 hours" / "more than 30 hours") are compatible
 
 QUOTE_MATCH = 0.7  # share of the shorter quote's words found in order in the other
 FIGURE_PAIR_MIN = 0.5  # combined claim + context similarity for two figures to be about one thing
@@ -312,7 +314,9 @@ def _figure_verdict(ctx, pair_score: float, a: Claim, qa: Quantity, b: Claim, qb
     about = _subject(qa) or _subject(qb)
     about = f" ({about})" if about else ""
     la, lb = ctx.left_article.label, ctx.right_article.label
-    if qa.interval.overlaps(qb.interval):
+    # Touching at an open bound ("30 hours" / "more than 30 hours", "three seasons" / "just over three
+    # seasons"): the plain figure is most likely rounded, so both can be true.
+    if qa.interval.overlaps(qb.interval) or qa.interval.gap(qb.interval) == 0.0:
         if qa.interval == qb.interval:
             return Verdict("agree", f"both report {describe(qa)}{about}", round(pair_score, 3), ev, detail=detail)
         return Verdict(
@@ -547,11 +551,12 @@ def _order_detail(o: EventOrder) -> dict:
 def _denial(a: Claim, b: Claim) -> tuple[Claim, str] | None:
     """The claim that denies a word the other affirms ("was not signed" / "was signed"), and the word.
 
-    A sentence whose negation sits in a clause the other leaves out is no denial of it.
+    A sentence whose negation sits in a clause the other leaves out is no denial of it, and
+    one that withholds the word ("would not specify how many") does not affirm it.
     """
     for denier, other in ((a, b), (b, a)):
         for word in denier.negated_lemmas:
-            if word in other.lemmas and word not in other.negated_lemmas:
+            if word in other.lemmas and word not in other.negated_lemmas and word not in other.withheld_lemmas:
                 return denier, word
     return None
 

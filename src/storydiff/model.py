@@ -210,6 +210,7 @@ class Claim:
     orders: tuple[EventOrder, ...] = ()  # "A after B" relations, see nlp/order.py
     lemmas: tuple[str, ...] = ()  # content words, lower-case lemmas
     negated_lemmas: tuple[str, ...] = ()  # what the sentence's negations deny ("did not sign" -> "sign")
+    withheld_lemmas: tuple[str, ...] = ()  # what they withhold, denying nothing ("would not say what" -> "say")
 
 
 @dataclass(frozen=True)

@@ -17,13 +17,14 @@ from .quotes import quotes_from_doc
 from .sentences import paragraphs, split_sentences
 from .times import extract_times, is_dateline
 
-STAGE_VERSION = "storydiff.claims.v11"  # v2: Claim.orders; v3: orders anchored in the sentence before;
+STAGE_VERSION = "storydiff.claims.v12"  # v2: Claim.orders; v3: orders anchored in the sentence before;
 # v4: Claim.lemmas and Claim.negated_lemmas (what a negation denies); v5: "over" after an amount is no hedge;
 # v6: label numbers ("Week 17") are no figures, "6: 00 p.m." is 6 p.m., Quantity.holder (whose figure it is),
 # "13 more than X" is a difference; v7: a dateline ("Updated 4: 08 p. m. ET") is no claim; v8: "his first 17
 # passes" is at least 17, "in the first 7 minutes" within 7; v9: a figure of "he"/"she" is held by the last
 # person named before the pronoun; v10: months and years span what the calendar allows ("three months" is
-# 90 days); v11: a negation that withholds an answer ("would not say what") denies nothing
+# 90 days); v11: a negation that withholds an answer ("would not say what") denies nothing; v12: and is
+# kept, as Claim.withheld_lemmas
 
 _ENTITY_LABELS = {"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "EVENT", "LAW", "PRODUCT"}
 _MIN_WORDS = 4
@@ -53,20 +54,21 @@ def content_lemmas(span) -> tuple[str, ...]:
     return tuple(dict.fromkeys(t.lemma_.lower() for t in span if _is_content(t)))
 
 
-def negated_lemmas(span) -> tuple[str, ...]:
+def negations(span) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """What the sentence's negations deny, as lemmas: "did not sign" -> sign, "is not fit" -> fit,
-    "it's not the first time" -> time.
+    "it's not the first time" -> time; and what they withhold ("would not say what" -> say).
 
     A negation in a clause that a shorter report leaves out ("X did not specify his
     injury, but will miss the season" against "X will miss the season") denies a word
     the other sentence does not use, so it is no conflict with it.
     """
-    denied = []
+    denied, withheld = [], []
     for neg in span:
         if neg.dep_ != "neg":
             continue
         head = neg.head
         if _withholds(head, neg):
+            withheld.append(head.lemma_.lower())
             continue
         if _is_content(head):
             denied.append(head.lemma_.lower())
@@ -78,7 +80,7 @@ def negated_lemmas(span) -> tuple[str, ...]:
                 denied.append(child.lemma_.lower())
             elif child.dep_ == "prep":
                 denied += [g.lemma_.lower() for g in child.children if g.dep_ == "pobj" and _is_content(g)]
-    return tuple(dict.fromkeys(denied))
+    return tuple(dict.fromkeys(denied)), tuple(dict.fromkeys(withheld))
 
 
 _WH_TAGS = {"WDT", "WP", "WP$", "WRB"}
@@ -100,6 +102,8 @@ def _withholds(head, neg) -> bool:
         edge = child.left_edge
         if edge.tag_ in _WH_TAGS or edge.lower_ in ("whether", "if"):
             return True
+        if edge.lower_ == "that" and edge.i + 1 < len(edge.doc) and edge.nbor().tag_ in _WH_TAGS:
+            return True  # "it was not specified that how many": written so in a real report
     return False
 
 
@@ -237,6 +241,7 @@ def _claim(article: Article, sentence: Sentence, span, quotes, doc_offset: int, 
     times = tuple(extract_times(sentence.text, offset=sentence.start))
     entities = tuple(dict.fromkeys(normalise_entity(e) for e in span.ents if e.label_ in _ENTITY_LABELS))
     negated = any(t.dep_ == "neg" for t in span)
+    denied, withheld = negations(span)
     kind = "quote" if own_quotes else "quantity" if quantities else "time" if times else "statement"
     return Claim(
         id=f"{article.id}:{sentence.index}",
@@ -252,6 +257,7 @@ def _claim(article: Article, sentence: Sentence, span, quotes, doc_offset: int, 
         entities=entities,
         negated=negated,
         lemmas=content_lemmas(span),
-        negated_lemmas=negated_lemmas(span),
+        negated_lemmas=denied,
+        withheld_lemmas=withheld,
         orders=_claim_orders(span, doc_offset, previous),
     )
