@@ -205,6 +205,9 @@ ROWS = [
     ("his 84-year-old mother", "other", "years old", 84, iv(84, 84), None),  # pt polytope-0
     ("the 33-year-old actress", "other", "years old", 33, iv(33, 33), None),  # ecb ecb-1_10ecb
     ("died aged 89 in 2005", "other", "years old", 89, iv(89, 89), None),  # xs xsumfaith-239
+    # an age set off by commas after a name; not a count of what the clause is about
+    ("Nichols, 37, was found guilty last month of murdering a judge", "other", "years old", 37, iv(37, 37), None),  # ecb ecb-3_1ecb
+    ("opened fire at the Christmas party, killing Benjamin David Banky, 40.", "other", "years old", 40, iv(40, 40), None),  # ecb ecb-18_3ecb
     ("about 80 miles off the Libyan coast", "other", "mile", 80, iv(75, 85), "about"),  # se summeval-12
     ("swam nearly 14,000 miles", "other", "mile", 14000, iv(12600, 14000, False, True), "nearly"),  # se summeval-68
     ("seized nearly 250 kilograms", "other", "kg", 250, iv(225, 250, False, True), "nearly"),  # pt polytope-31

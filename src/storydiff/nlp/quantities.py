@@ -242,6 +242,12 @@ _PHONE = re.compile(
     r"|\(?\b\d{3}\)?[\s.-]\d{3}[\s.-]\d{4}\b|\b\d{3}-\d{4}\b"  # (555) 123-4567, 555-1234
 )
 _AGED = re.compile(r"\baged\s+$", re.I)
+# "Brian Nichols, 37, was found guilty", "killing Benjamin David Banky, 40.": a number set off by commas
+# after a name is the person's age, not a count of what the clause is about.
+_NAME_COMMA = re.compile(r"\b([A-Z][a-z'’.-]+),\s*$")
+_APPOSITION_END = re.compile(r"\s*(?:,|;|\)|\.(?:\s|$)|$)")
+_NOT_NAMES = {m.lower() for m in ("Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February "
+                                  "March April May June July August September October November December").split()}
 _WORD_AFTER = re.compile(r"\s*([A-Za-z][A-Za-z'’-]*)")
 _OF = re.compile(r"\s+of(?:\s+the)?\b", re.I)
 _RATE = re.compile(
@@ -496,6 +502,10 @@ def _read_unit(text: str, pos: int, money_left: str | None, fig: _Figure) -> _Un
         return _Unit("years old", "other", 1, m.end())
     if _AGED.search(text, max(0, fig.start - 8), fig.start):
         return _Unit("years old", "other", 1, pos)  # "aged 89"
+    if fig.form == "number" and not fig.word and fig.value.is_integer() and 1 <= fig.value <= 110:
+        name = _NAME_COMMA.search(text, max(0, fig.start - 40), fig.start)
+        if name and name.group(1).lower() not in _NOT_NAMES and _APPOSITION_END.match(text, pos):
+            return _Unit("years old", "other", 1, pos)
 
     if m := _DURATION.match(text, at):
         word = m.group(1).lower().rstrip("s")
