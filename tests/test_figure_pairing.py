@@ -118,3 +118,15 @@ def test_a_three_month_stay_is_a_90_day_stay():
     assert [v.reason for v in conflicts(left, right) if v.conflict_kind == "duration"] == []
     shorter = right.replace("three-month", "two-month")
     assert [v.conflict_kind for v in conflicts(left, shorter)] == ["duration"]  # still a real difference
+
+
+def test_a_plain_figure_at_the_edge_of_a_hedged_one_can_be_true():
+    # "30 hours" is most likely rounded; against "more than 30 hours" the two touch at an open bound.
+    left = "The jury was unable to come to a decision after 30 hours of deliberation."  # ecb-3_6ecb
+    right = ("After four days and more than 30 hours of deliberations, the jury was deadlocked at 9-3, with "
+             "nine in favor of the death penalty and three voting for life without parole.")  # ecb-3_9ecb
+    report = storydiff.compare_articles([make_article(left, "left.txt"), make_article(right, "right.txt")])
+    assert [v.reason for v in report.conflicts] == []
+    assert any(v.label == "compatible" and "30 hours" in v.reason for v in report.verdicts)
+    further = right.replace("more than 30 hours", "more than 40 hours")
+    assert [v.conflict_kind for v in conflicts(left, further)] == ["duration"]  # a real gap still conflicts
