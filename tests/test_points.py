@@ -143,3 +143,11 @@ def test_the_brief_of_five_reports_gives_each_point_once_with_all_its_sources(qu
     assert len(injured) == 1 and len(injured[0].sources) == 4  # not one item per pair of sources
     magnitude = [i for i in brief.items if i.kind == "agreed" and "5.6" in i.sentences[0][1]]
     assert any(len(i.sources) == 5 for i in magnitude)
+
+
+def test_a_near_copy_of_the_hub_joins_its_point_but_a_chain_does_not():
+    # a and b say "five" (b a near-copy of a), c "two", d "three": a-c, a-d, b-c, b-d conflict. Star on a
+    # alone would leave b-c and b-d as a second card about the same figure.
+    a, b, c, d = (_evidence(x, w) for x, w in zip("abcd", ("five", "five", "two", "three")))
+    verdicts = [_verdict("conflict", left, right, "figure") for left, right in ((a, c), (a, d), (b, c), (b, d))]
+    assert group_verdicts(verdicts) == [[0, 1, 2, 3]]

@@ -9,14 +9,16 @@ with every source's reading, and one agreement with every source's sentence.
 Grouping is by stars, not by connected components: in a 21-report story the
 agreements chain ("checks into rehab" ~ "checks into Betty Ford" ~ "leaves
 Betty Ford") into one blob of 178 pairs that says nothing. A point is a hub
-(the evidence with most verdicts of its family left) and the evidence it is
-judged against directly; the verdicts among those members come with it.
+(the evidence with most verdicts of its family left), the evidence it is
+judged against directly, and evidence judged only against two or more of
+those; the verdicts among those members come with it.
 Two verdicts belong to the same family when they would be read together: the
 same conflict kind, any agreement (agree or compatible), or unclear.
 """
 
 from __future__ import annotations
 
+import collections
 import heapq
 from collections import defaultdict
 
@@ -74,6 +76,11 @@ def group_verdicts(verdicts: list[Verdict] | tuple[Verdict, ...]) -> list[list[i
                 heapq.heappush(heap, (-len(remaining[hub]), order[hub], hub))
             continue
         members = {hub} | {k for i in remaining[hub] for k in keys_of[i]}
+        # A sentence judged against two or more members and nothing else says what the hub says (the
+        # near-copy of the hub's report, say): it joins. One link would let a chain back in.
+        outside = collections.Counter(k for m in members for i in remaining[m] for k in keys_of[i]
+                                      if k not in members)
+        members |= {k for k, links in outside.items() if links >= 2 and links == len(remaining[k])}
         point = sorted({i for k in members for i in remaining[k] if all(m in members for m in keys_of[i])})
         for i in point:
             for key in keys_of[i]:
