@@ -17,14 +17,14 @@ from .quotes import quotes_from_doc
 from .sentences import paragraphs, split_sentences
 from .times import extract_times, is_dateline
 
-STAGE_VERSION = "storydiff.claims.v12"  # v2: Claim.orders; v3: orders anchored in the sentence before;
+STAGE_VERSION = "storydiff.claims.v13"  # v2: Claim.orders; v3: orders anchored in the sentence before;
 # v4: Claim.lemmas and Claim.negated_lemmas (what a negation denies); v5: "over" after an amount is no hedge;
 # v6: label numbers ("Week 17") are no figures, "6: 00 p.m." is 6 p.m., Quantity.holder (whose figure it is),
 # "13 more than X" is a difference; v7: a dateline ("Updated 4: 08 p. m. ET") is no claim; v8: "his first 17
 # passes" is at least 17, "in the first 7 minutes" within 7; v9: a figure of "he"/"she" is held by the last
 # person named before the pronoun; v10: months and years span what the calendar allows ("three months" is
 # 90 days); v11: a negation that withholds an answer ("would not say what") denies nothing; v12: and is
-# kept, as Claim.withheld_lemmas
+# kept, as Claim.withheld_lemmas; v13: a number set off by commas after a name is an age
 
 _ENTITY_LABELS = {"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "EVENT", "LAW", "PRODUCT"}
 _MIN_WORDS = 4
