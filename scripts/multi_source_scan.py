@@ -50,7 +50,8 @@ def main(argv=None) -> None:
         for card in view.conflicts:
             kinds[card.conflict_kind or "other"] += 1
             pairs += card.pairs
-            print(f"* {event} {card.conflict_kind} ({card.pairs} pairs, {card.severity_word}): {card.reason}")
+            print(f"* {event} {card.conflict_kind} ({card.pairs} pairs, {card.severity_word}, "
+                  f"confidence {card.confidence_pct}): {card.reason}")
             for side in card.sides:
                 print(f"    - {side.label}: {''.join(s.text for s in side.segments)}")
         print(f"# {event}: {len(view.conflicts)} conflict points, {len(view.agreements)} agreement points",
