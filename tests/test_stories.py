@@ -317,17 +317,20 @@ def test_clustering_four_topics_matches_the_gold_events_in_file_and_reverse_orde
     in_file_order = _labels(ecb_signals, forward)
     reversed_order = _labels(ecb_signals, forward[::-1])
     # File order splits Lindsay Lohan's one ECB+ event into her May 2 stay at an unlicensed
-    # Newport Beach rehab and her May 3 check-in at Betty Ford (0.944; 0.991 before the split
-    # and merge tests of docs/evaluation.md), the reversed order stays (0.951) and the shuffled
-    # one holds (0.975): the floors follow each order.
-    assert bcubed(in_file_order, gold).f1 >= 0.94
-    assert bcubed(reversed_order, gold).f1 >= 0.95
+    # Newport Beach rehab and her May 3 check-in at Betty Ford (0.953; 0.991 before the split
+    # and merge tests of docs/evaluation.md), the reversed order splits three events (0.911; 0.951
+    # before ages became story figures, which raised the mean of 22 orders of all of ECB+ dev from
+    # 0.917 to 0.921: docs/evaluation.md, Stories) and the shuffled one holds (0.975): the floors
+    # follow each order.
+    assert bcubed(in_file_order, gold).f1 >= 0.95
+    assert bcubed(reversed_order, gold).f1 >= 0.91
     shuffled = forward[:]
     random.Random(4).shuffle(shuffled)
     shuffled_order = _labels(ecb_signals, shuffled)
     assert bcubed(shuffled_order, gold).f1 >= 0.97
     # the partitions agree with each other, not only with the gold labels
-    assert bcubed(reversed_order, in_file_order).f1 >= 0.89  # 0.900 before the Lohan split, 0.8996 after
+    # 0.900 before the Lohan split, 0.8996 after, 0.872 since the reversed order splits three events
+    assert bcubed(reversed_order, in_file_order).f1 >= 0.87
 
 
 @needs_ecb

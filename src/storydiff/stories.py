@@ -27,8 +27,9 @@ Signals (`signals_for`, batched and pure). Per article:
   capitalised phrases instead of NER is 100x cheaper but scored 0.875-0.881
   (weights retuned) against 0.885;
 - figures: every quantity of nlp.quantities (counts of 10 or more, money,
-  durations, percentages) and every fully dated day, as keys like
-  "count:95", "date:2013-05-03". Pure regex, so the whole text is read;
+  durations, percentages, ages of 10 or more) and every fully dated day, as
+  keys like "count:95", "age:61", "date:2013-05-03". Pure regex, so the whole
+  text is read;
 - the publication time, when the article has one.
 
 Clustering (`StoryClusterer.add`). The new article's `neighbours` nearest
@@ -107,7 +108,7 @@ from .errors import SettingsError
 from .model import Article
 from .settings import Settings, load_settings
 
-STAGE_VERSION = "storydiff.stories.v1"
+STAGE_VERSION = "storydiff.stories.v2"  # v2: ages are figure keys ("age:61")
 
 
 @dataclass(frozen=True)
@@ -153,6 +154,8 @@ def parse_published(value: str | None) -> datetime | None:
 
 
 def _figure_key(q) -> str | None:
+    if q.unit == "years old" and q.value is not None and q.value >= 10:
+        return f"age:{q.value:.6g}"  # "Eric Allen Kirkpatrick, 61," "the 33-year-old actress": who is in the story
     if q.kind in ("ordinal", "other") or q.value is None:
         return None
     value = f"{q.value:.6g}"
