@@ -49,3 +49,25 @@ def test_different_kinds_are_not_comparable():
 
 def test_numbers_that_are_not_times():
     assert extract_times("Israeli forces killed at least 95 Palestinians") == []
+
+
+def test_when_a_source_spoke_is_no_time_of_the_event():
+    # Two ECB+ reports of Turkmenistan's first two-party election (ecb-11_2ecbplus, ecb-11_3ecbplus):
+    # the election's date against the day a news agency reported it was compare's "time conflict".
+    import storydiff
+    from storydiff.ingest import make_article
+
+    scheduled = ("Parliamentary elections in Turkmenistan that are scheduled for December 15 of this year will "
+                 "be held on a two-party basis, for the first time in the country's history, according to the "
+                 "Central Elections Commission of Turkmenistan.")
+    reported = ("For the first time in post-Soviet Turkmenistan's history, its parliamentary elections will have "
+                "two parties, ITAR-TASS reported September 26, citing the country's Central Election and "
+                "Referendum Commission.")
+    report = storydiff.compare_articles([make_article(scheduled, "a.txt"), make_article(reported, "b.txt")])
+    assert [v.reason for v in report.conflicts if v.conflict_kind == "time"] == []
+    [mention] = [t for c in storydiff.nlp.claims.extract_claims(report.articles[1]) for t in c.times]
+    assert (mention.text, mention.of_report) == ("September 26", True)
+    # The date of the event itself still conflicts.
+    held = reported.replace("ITAR-TASS reported September 26", "to be held on September 26, ITAR-TASS reported")
+    report = storydiff.compare_articles([make_article(scheduled, "a.txt"), make_article(held, "c.txt")])
+    assert [v.conflict_kind for v in report.conflicts] == ["time"]

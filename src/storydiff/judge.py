@@ -29,14 +29,15 @@ from .nlp.times import same_time
 from .nlp.wording import content_share, word_diff
 from .settings import Settings
 
-STAGE_VERSION = "storydiff.judge.rules.v8"  # v2: order-of-events conflicts; v3: anchors in the sentence before;
+STAGE_VERSION = "storydiff.judge.rules.v9"  # v2: order-of-events conflicts; v3: anchors in the sentence before;
 # v4: a negation conflicts only where it denies a word the other sentence affirms; v5: figures that agree
 # are paired first, and differing ordinals conflict only when they rank the same thing; v6: quotes pair
 # only when they share their content words, respellings are no rewording, a surname spelled two ways
 # ("Del Giudice", "DelGiudice") is one speaker, and figures of two different holders are two measures
 # v7: figures that count different things ("rebounds", "points") are two measures; v8: a sentence that
 # withholds a word ("would not specify how many") does not affirm it against a denial, and figures that
-# touch at an open bound ("30 hours" / "more than 30 hours") are compatible
+# touch at an open bound ("30 hours" / "more than 30 hours") are compatible; v9: the time a source spoke
+# ("said on Tuesday") is no time of the event
 
 QUOTE_MATCH = 0.7  # share of the shorter quote's words found in order in the other
 FIGURE_PAIR_MIN = 0.5  # combined claim + context similarity for two figures to be about one thing
@@ -385,8 +386,9 @@ def judge_times(ctx: PairContext, used_pairs: set) -> list[Verdict]:
             if ctx.matrix.score[i, j] < TIME_SCORE or not a.times or not b.times:
                 continue
             for kind in ("date", "weekday", "time"):
-                ta = [t for t in a.times if t.kind == kind]
-                tb = [t for t in b.times if t.kind == kind]
+                # When a source spoke is no time of the event: "reported September 26" / "scheduled for December 15"
+                ta = [t for t in a.times if t.kind == kind and not t.of_report]
+                tb = [t for t in b.times if t.kind == kind and not t.of_report]
                 comparable = [(x, y, same_time(x, y)) for x in ta for y in tb]
                 comparable = [c for c in comparable if c[2] is not None]
                 if comparable and not any(same for _, _, same in comparable):

@@ -159,6 +159,7 @@ class TimeMention:
     end: int
     kind: TimeKind
     value: str | None = None  # normalised: "2023-10-07", "17:00", "tuesday"
+    of_report: bool = False  # when the source spoke ("ITAR-TASS reported September 26"), not when it happened
 
 
 OrderRelation = Literal["before", "after", "during"]

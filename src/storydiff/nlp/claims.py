@@ -17,14 +17,15 @@ from .quotes import quotes_from_doc
 from .sentences import paragraphs, split_sentences
 from .times import extract_times, is_dateline
 
-STAGE_VERSION = "storydiff.claims.v13"  # v2: Claim.orders; v3: orders anchored in the sentence before;
+STAGE_VERSION = "storydiff.claims.v14"  # v2: Claim.orders; v3: orders anchored in the sentence before;
 # v4: Claim.lemmas and Claim.negated_lemmas (what a negation denies); v5: "over" after an amount is no hedge;
 # v6: label numbers ("Week 17") are no figures, "6: 00 p.m." is 6 p.m., Quantity.holder (whose figure it is),
 # "13 more than X" is a difference; v7: a dateline ("Updated 4: 08 p. m. ET") is no claim; v8: "his first 17
 # passes" is at least 17, "in the first 7 minutes" within 7; v9: a figure of "he"/"she" is held by the last
 # person named before the pronoun; v10: months and years span what the calendar allows ("three months" is
 # 90 days); v11: a negation that withholds an answer ("would not say what") denies nothing; v12: and is
-# kept, as Claim.withheld_lemmas; v13: a number set off by commas after a name is an age
+# kept, as Claim.withheld_lemmas; v13: a number set off by commas after a name is an age; v14:
+# TimeMention.of_report (the time dates a source's words: "reported September 26")
 
 _ENTITY_LABELS = {"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "EVENT", "LAW", "PRODUCT"}
 _MIN_WORDS = 4
@@ -84,6 +85,26 @@ def negations(span) -> tuple[tuple[str, ...], tuple[str, ...]]:
 
 
 _WH_TAGS = {"WDT", "WP", "WP$", "WRB"}
+_REPORTING = {"say", "report", "tell", "state", "add", "confirm", "cite", "quote", "write", "note", "comment",
+              "speak", "announce", "reveal", "disclose", "claim", "explain", "insist", "testify"}
+
+
+def _dates_a_report(span, start: int, end: int) -> bool:
+    """Does the time at [start, end) of the sentence date a report of the news ("said on Tuesday",
+    "ITAR-TASS reported September 26") rather than the news itself? Two reports of one event date
+    their sources' words differently without disagreeing on when anything happened."""
+    base = span[0].idx if len(span) else 0
+    inside = [t for t in span if start <= t.idx - base < end]
+    roots = [t for t in inside if not (start <= t.head.idx - base < end) or t.head is t]
+    if len(roots) != 1:
+        return False
+    root = roots[0]
+    head = root.head
+    if root.dep_ == "pobj" and head.dep_ == "prep":  # "said on Tuesday"
+        head = head.head
+    elif root.dep_ not in ("npadvmod", "tmod", "advmod", "obl"):
+        return False
+    return head.pos_ == "VERB" and head.lemma_.lower() in _REPORTING
 
 
 def _withholds(head, neg) -> bool:
@@ -238,7 +259,8 @@ def _claim(article: Article, sentence: Sentence, span, quotes, doc_offset: int, 
     quantities = tuple(q if q.holder != PRONOUN_HOLDER else replace(q, holder=person_before)
                        for q in extract_quantities(sentence.text, doc=span, offset=sentence.start))
     own_quotes = tuple(q for q in quotes if sentence.start <= q.start < sentence.end)
-    times = tuple(extract_times(sentence.text, offset=sentence.start))
+    times = tuple(replace(t, of_report=True) if _dates_a_report(span, t.start - sentence.start, t.end - sentence.start)
+                  else t for t in extract_times(sentence.text, offset=sentence.start))
     entities = tuple(dict.fromkeys(normalise_entity(e) for e in span.ents if e.label_ in _ENTITY_LABELS))
     negated = any(t.dep_ == "neg" for t in span)
     denied, withheld = negations(span)
