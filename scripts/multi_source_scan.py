@@ -49,8 +49,8 @@ def main(argv=None) -> None:
         view = build_view(storydiff.compare_articles(articles))
         for card in view.conflicts:
             kinds[card.conflict_kind or "other"] += 1
-            pairs += card.pairs
-            print(f"* {event} {card.conflict_kind} ({card.pairs} pairs, {card.severity_word}, "
+            pairs += getattr(card, "pairs", 1)  # before points (73b2922) a card was one pair
+            print(f"* {event} {card.conflict_kind} ({getattr(card, 'pairs', 1)} pairs, {card.severity_word}, "
                   f"confidence {card.confidence_pct}): {card.reason}")
             for side in card.sides:
                 print(f"    - {side.label}: {''.join(s.text for s in side.segments)}")
