@@ -22,21 +22,27 @@ from pathlib import Path
 ECB = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "stories" / "ecbplus-dev.jsonl"
 
 
+def reports_by_event() -> dict[str, list[dict]]:
+    """ECB+ dev's rows by gold event, in file order; exits with a message when the data is absent."""
+    if not ECB.exists():
+        sys.exit(f"{ECB} not found: this script reads ECB+ dev from ../shared/data")
+    by_event = collections.defaultdict(list)
+    for line in ECB.open(encoding="utf-8"):
+        row = json.loads(line)
+        by_event[row["story"]].append(row)
+    return by_event
+
+
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--events", type=int, default=30)
     parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args(argv)
-    if not ECB.exists():
-        sys.exit(f"{ECB} not found: this script reads ECB+ dev from ../shared/data")
+    by_event = reports_by_event()
 
     import storydiff
     from storydiff.ingest import make_article
 
-    by_event = collections.defaultdict(list)
-    for line in ECB.open(encoding="utf-8"):
-        row = json.loads(line)
-        by_event[row["story"]].append(row)
     rng = random.Random(args.seed)
     events = sorted(by_event)
     rng.shuffle(events)

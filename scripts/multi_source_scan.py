@@ -14,12 +14,10 @@ from __future__ import annotations
 
 import argparse
 import collections
-import json
 import random
 import sys
-from pathlib import Path
 
-ECB = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "stories" / "ecbplus-dev.jsonl"
+from conflict_scan import reports_by_event  # scripts/ is on the path when a script runs
 
 
 def main(argv=None) -> None:
@@ -28,17 +26,12 @@ def main(argv=None) -> None:
     parser.add_argument("--events", type=int, default=20)
     parser.add_argument("--seed", type=int, default=3)
     args = parser.parse_args(argv)
-    if not ECB.exists():
-        sys.exit(f"{ECB} not found: this script reads ECB+ dev from ../shared/data")
+    by_event = reports_by_event()
 
     import storydiff
     from storydiff.ingest import make_article
     from storydiff.report.view import build_view
 
-    by_event = collections.defaultdict(list)
-    for line in ECB.open(encoding="utf-8"):
-        row = json.loads(line)
-        by_event[row["story"]].append(row)
     rng = random.Random(args.seed)
     events = sorted(e for e, rows in by_event.items() if len(rows) >= args.articles)
     rng.shuffle(events)
