@@ -369,7 +369,9 @@ def test_evaluate_stories_scores_a_labelled_file_in_file_and_date_order(ecb_rows
     result = evaluate_stories(path, load_settings())
     assert result["rows"] == len(rows)
     assert result["file_order"]["gold_stories"] == 4
-    assert result["file_order"]["bcubed"]["f1"] >= 0.95
+    # 0.92: the refinement at the end (as `storydiff add` leaves the file) splits Lindsay Lohan's one
+    # ECB+ event into her two rehab check-ins, as the four-topic test above describes; 0.95 without it
+    assert result["file_order"]["bcubed"]["f1"] >= 0.92
     assert result["date_order"] is not None
     assert result["date_order"]["bcubed"]["f1"] >= 0.9
     assert result["articles_per_s"] > 0

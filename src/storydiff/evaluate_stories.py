@@ -123,6 +123,7 @@ def cluster_in_order(signals, settings: Settings, order: Sequence[int]) -> list[
     clusterer = StoryClusterer(settings)
     for i in order:
         clusterer.add(signals[i])
+    clusterer.refine()  # as `Corpus.add` does at the end of each batch
     return [clusterer.story_of(s.article_id) for s in signals]
 
 
@@ -157,6 +158,7 @@ def evaluate_stories(
         clusterer.add(signal)
         if progress:
             progress(done, total)
+    clusterer.refine()  # the whole file as one `storydiff add` would leave it
     elapsed = time.perf_counter() - started
     file_order = [clusterer.story_of(s.article_id) for s in signals]
 
