@@ -459,6 +459,9 @@ def test_thing_and_predicate_from_the_parse(nlp, text, figure, thing, predicate)
         ("as much as 55 percent of voice traffic in Saudi Arabia, 52 percent in Egypt, and 82 percent in India "
          "was out of service.", "52 percent", "Egypt"),  # ecb ecb-30_11ecb
         ("but 65% of traffic to India is down", "65%", "India"),  # ecb ecb-30_5ecb
+        # the small model leaves "11 rebounds and six blocked shots" unattached (`dep`): the list is Echenique's
+        ("Will Artino scored 14 points off the bench and Gregory Echenique had 11 points, 11 rebounds and six "
+         "blocked shots for Creighton, which enjoyed a 44 - 26 rebounding edge.", "six", "Gregory Echenique"),  # ecb ecb-31_5ecbplus
         (TOLL, "at least 57,575", None),  # A: no one named
     ],
 )

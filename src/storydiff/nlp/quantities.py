@@ -625,7 +625,27 @@ def _from_tree(doc, start: int, end: int) -> tuple[str | None, str | None, str |
     thing = None
     if thing_token is not None:
         thing = thing_token.lemma_ if thing_token.pos_ == "NOUN" else thing_token.text
+    if (anchor := _list_anchor(thing_token if thing_token is not None else top)) is not None:
+        figure = next(c for c in anchor.children if c.dep_ == "nummod")
+        return thing, _governor(anchor), _holder(figure, anchor)
     return thing, _governor(thing_token if thing_token is not None else top), _holder(top, thing_token)
+
+
+def _list_anchor(token):
+    """The figure a list continues when the parser left the rest of the list unattached: in
+    "Echenique had 11 points, 11 rebounds and six blocked shots" the small model hangs "rebounds" on
+    the sentence's first verb as `dep` (its "don't know"), which made them Artino's, scored.
+    Returns the noun of the figure before the comma ("points"), whose verb and holder the list shares."""
+    node = token
+    while node.dep_ == "conj" and node.head.i != node.i:
+        node = node.head
+    if node.dep_ != "dep" or node.left_edge.i < 2:
+        return None
+    comma = node.doc[node.left_edge.i - 1]
+    before = node.doc[comma.i - 1]
+    if comma.text != "," or before.pos_ != "NOUN" or not any(c.dep_ == "nummod" for c in before.children):
+        return None
+    return before
 
 
 _PLACE_PREPS = frozenset("in to at from between".split())  # "65% of traffic to India", "13 points from Seth VanDeest"
