@@ -59,7 +59,9 @@ def compare(inputs, fmt, output, settings_path, color, width):
     INPUT is a text, HTML, JSON or JSONL file, or - for standard input.
     The report lists conflicts first (figures, durations, times, quote
     wording, attribution, negation), then agreements, then what only one
-    source says, each with the sentences quoted.
+    source says, each with the sentences quoted. With three or more
+    sources, what several say of one thing is one card listing how each
+    puts it.
 
     Exit status: 0 when every input was read, 1 when some input could not
     be read (the rest are still compared), 2 on a usage error.
