@@ -126,8 +126,11 @@ def test_five_real_reports_of_a_quake_give_one_card_for_the_injured_and_one_for_
     assert "“five”" in injured[0].reason and "“two”" in injured[0].reason and "“three”" in injured[0].reason
     magnitude = [c for c in view.agreements if c.reason.startswith("“5.6”")]
     assert len(magnitude) == 1 and len({s.article_id for s in magnitude[0].sides}) == 5
-    # Fewer cards than verdicts, and every verdict but only-in is in exactly one point.
+    # Fewer cards than verdicts, and every verdict but only-in is in exactly one point; the Python
+    # API's Report.points holds the same points as the JSON.
     points = to_dict(quake_report)["points"]
+    assert [[quake_report.verdicts.index(v) for v in p] for p in quake_report.points] == \
+        [p["verdicts"] for p in points]
     counted = sorted(i for p in points for i in p["verdicts"])
     assert counted == [i for i, v in enumerate(quake_report.verdicts) if v.label != "only_in"]
     assert len(points) < len(counted)

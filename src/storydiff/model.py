@@ -274,6 +274,14 @@ class Report:
     def unique(self) -> list[Verdict]:
         return self.by_label("only_in")
 
+    @property
+    def points(self) -> list[list[Verdict]]:
+        """The verdicts gathered into points, one per thing several pairs of sources say (points.py):
+        what the reports show as one card each. Only-in verdicts are in none."""
+        from .points import group_verdicts  # points reads this module
+
+        return [[self.verdicts[i] for i in point] for point in group_verdicts(self.verdicts)]
+
     def article(self, article_id: str) -> Article:
         for a in self.articles:
             if a.id == article_id:
