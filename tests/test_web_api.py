@@ -241,6 +241,20 @@ def test_compare_page_form_and_json_twin(client):
     assert client.post("/compare.json", data={"nope": "1"}).status_code == 422
 
 
+def test_compare_page_takes_more_sources_and_shows_a_point_once(client):
+    a, b = example_texts()
+    repost = a.rsplit("\n", 2)[0]  # the Al Jazeera text less its last paragraph: a third source saying the same
+    form = {"text1": a, "outlet1": "Al Jazeera", "text2": b, "outlet2": "Rewrite", "text3": repost, "outlet3": "Repost"}
+    assert 'name="text5"' in client.get("/compare").text
+    page = client.post("/compare", data=form)
+    assert page.status_code == 200 and "<details class=\"more-sources\" open>" in page.text
+    report = client.post("/compare.json", data=form).json()
+    assert [a["outlet"] for a in report["articles"]] == ["Al Jazeera", "Rewrite", "Repost"]
+    [meeting] = [p for p in report["points"] if p["conflict_kind"] == "duration"]
+    assert len(meeting["articles"]) == 3 and len(meeting["verdicts"]) == 2  # one card, two pairs
+    assert "“just over an hour” (Al Jazeera, Repost)" in meeting["reason"]
+
+
 # --- check and articles -------------------------------------------------------------------
 
 def test_api_check(client):

@@ -336,10 +336,10 @@ def create_app(settings: Settings, db_path: str | Path | None = None, *, host: s
         form = await _read_form(request)
         check_token(form.get("token") or bearer(request.headers))
         inputs = [service.ArticleInput(text=form.get(f"text{i}") or None, url=form.get(f"url{i}") or None,
-                                       outlet=form.get(f"outlet{i}") or None) for i in (1, 2)]
+                                       outlet=form.get(f"outlet{i}") or None) for i in FORM_SOURCES]
         inputs = [i for i in inputs if i.text or i.url]
         if len(inputs) < 2:
-            raise InputError("form", "give two articles: paste a text or a URL on each side")
+            raise InputError("form", "give at least two articles: paste a text or a URL in two of the sources")
         return form, await in_thread(service.compare_inputs, inputs, settings, heavy_work=True)
 
     @app.post("/compare.json", tags=["pages"], summary="The compare page's result, as JSON")
@@ -364,7 +364,9 @@ def create_app(settings: Settings, db_path: str | Path | None = None, *, host: s
     return app
 
 
-_FORM_FIELDS = ("text1", "url1", "outlet1", "text2", "url2", "outlet2", "token")
+# The form takes up to five sources (the API any number): the first two shown, three more folded away.
+FORM_SOURCES = range(1, 6)
+_FORM_FIELDS = tuple(f"{field}{i}" for i in FORM_SOURCES for field in ("text", "url", "outlet")) + ("token",)
 
 
 async def _read_form(request: Request) -> dict[str, str]:
