@@ -49,6 +49,10 @@ def test_ordinals_of_different_things_do_not_conflict():
     ("Jordan Clarke had 10 rebounds for Drake, which reached the quarterfinal by beating Bradley on Thursday "
      "night.",  # ecb-31_5ecbplus
      "McDermott led all players with 23 points while also grabbing seven rebounds."),  # ecb-31_4ecbplus
+    # two teams' offers: organisations as subjects are holders too
+    ("The Orioles, according to reports, have offered Teixeira a seven-year deal worth between $140 million "
+     "and $150 million.",  # ecb-10_1ecbplus
+     "Report: Red Sox offer Teixeira $200 million"),  # ecb-10_13ecbplus
     # "He" is the last person named before it, here in the line before (ecb-31_10ecbplus)
     ("Jordan Clarke had 10 rebounds for Drake, which reached the quarterfinal by beating Bradley on Thursday "
      "night.",  # ecb-31_5ecbplus
@@ -130,3 +134,10 @@ def test_a_plain_figure_at_the_edge_of_a_hedged_one_can_be_true():
     assert any(v.label == "compatible" and "30 hours" in v.reason for v in report.verdicts)
     further = right.replace("more than 30 hours", "more than 40 hours")
     assert [v.conflict_kind for v in conflicts(left, further)] == ["duration"]  # a real gap still conflicts
+
+
+def test_an_organisation_and_its_initials_are_one_holder():
+    # The example's toll sentence (aljazeera.txt) with its subject edited to name the army both ways.
+    left = "The IDF killed 95 Palestinians in Gaza on Tuesday."
+    right = "The Israel Defense Forces killed 120 Palestinians in Gaza on Tuesday."
+    assert [v.conflict_kind for v in conflicts(left, right)] == ["figure"]

@@ -462,6 +462,8 @@ def test_thing_and_predicate_from_the_parse(nlp, text, figure, thing, predicate)
         # the small model leaves "11 rebounds and six blocked shots" unattached (`dep`): the list is Echenique's
         ("Will Artino scored 14 points off the bench and Gregory Echenique had 11 points, 11 rebounds and six "
          "blocked shots for Creighton, which enjoyed a 44 - 26 rebounding edge.", "six", "Gregory Echenique"),  # ecb ecb-31_5ecbplus
+        ("The Orioles, according to reports, have offered Teixeira a seven-year deal worth between $140 "
+         "million and $150 million.", "between $140 million and $150 million", "Orioles"),  # ecb ecb-10_1ecbplus
         (TOLL, "at least 57,575", None),  # A: no one named
     ],
 )

@@ -29,7 +29,7 @@ from .nlp.times import same_time
 from .nlp.wording import content_share, word_diff
 from .settings import Settings
 
-STAGE_VERSION = "storydiff.judge.rules.v9"  # v2: order-of-events conflicts; v3: anchors in the sentence before;
+STAGE_VERSION = "storydiff.judge.rules.v10"  # v2: order-of-events conflicts; v3: anchors in the sentence before;
 # v4: a negation conflicts only where it denies a word the other sentence affirms; v5: figures that agree
 # are paired first, and differing ordinals conflict only when they rank the same thing; v6: quotes pair
 # only when they share their content words, respellings are no rewording, a surname spelled two ways
@@ -37,7 +37,7 @@ STAGE_VERSION = "storydiff.judge.rules.v9"  # v2: order-of-events conflicts; v3:
 # v7: figures that count different things ("rebounds", "points") are two measures; v8: a sentence that
 # withholds a word ("would not specify how many") does not affirm it against a denial, and figures that
 # touch at an open bound ("30 hours" / "more than 30 hours") are compatible; v9: the time a source spoke
-# ("said on Tuesday") is no time of the event
+# ("said on Tuesday") is no time of the event; v10: a holder and its initials are one ("IDF")
 
 QUOTE_MATCH = 0.7  # share of the shorter quote's words found in order in the other
 FIGURE_PAIR_MIN = 0.5  # combined claim + context similarity for two figures to be about one thing
@@ -209,7 +209,14 @@ def _same_holder(a: Quantity, b: Quantity) -> bool:
     A figure whose holder the sentence does not name may be anyone's."""
     if not a.holder or not b.holder:
         return True
-    return bool(_name_words(a.holder) & _name_words(b.holder))
+    return bool(_name_words(a.holder) & _name_words(b.holder)) or _initials(a.holder) == _initials(b.holder)
+
+
+def _initials(name: str) -> str:
+    """"IDF" and "Israel Defense Forces" are one name: a one-word name as it is, a longer one by its
+    capitalised words' initials."""
+    parts = [w for w in re.split(r"\s+", name) if w[:1].isupper()]
+    return name.lower().replace(".", "") if len(parts) <= 1 else "".join(w[0] for w in parts).lower()
 
 
 def _name_words(name: str) -> set[str]:

@@ -650,7 +650,11 @@ def _list_anchor(token):
 
 _PLACE_PREPS = frozenset("in to at from between".split())  # "65% of traffic to India", "13 points from Seth VanDeest"
 _SUBJECT_CLIMB = frozenset("advcl xcomp conj pcomp prep acl".split())  # clauses that share their head's subject
-_NOT_PERSONS = frozenset("GPE LOC FAC ORG".split())  # "Israel killed 95" and "the IDF killed 100": one toll
+# A country or place as subject is no holder: "Israel killed 95" and "the IDF killed 100" are one toll.
+# Organisations are ("the Orioles have offered $140 million", "Red Sox offer $200 million"): the small
+# model's entity types are too loose to keep teams apart from players, and two organisations that
+# differ are two measures as two people are; judge._same_holder reads "IDF" as "Israel Defense Forces".
+_PLACES = frozenset("GPE LOC FAC".split())
 
 
 def _name(token) -> str:
@@ -693,7 +697,11 @@ def _holder(top, thing_token) -> str | None:
             subject = subjects[0]
             if subject.lower_ in _PERSON_PRONOUNS:
                 return _antecedent(subject)
-            return _name(subject) if subject.pos_ == "PROPN" and subject.ent_type_ not in _NOT_PERSONS else None
+            if subject.pos_ == "PROPN":
+                return _name(subject) if subject.ent_type_ not in _PLACES else None
+            # "Nationals' offer ... bumped to $184M": whose the subject is
+            owners = [c for c in subject.children if c.dep_ == "poss" and c.pos_ == "PROPN"]
+            return _name(owners[0]) if owners and owners[0].ent_type_ not in _PLACES else None
         if token.head.i == token.i or (token.pos_ in ("VERB", "AUX") and token.dep_ not in _SUBJECT_CLIMB):
             return None
         token = token.head
