@@ -141,3 +141,9 @@ def test_an_organisation_and_its_initials_are_one_holder():
     left = "The IDF killed 95 Palestinians in Gaza on Tuesday."
     right = "The Israel Defense Forces killed 120 Palestinians in Gaza on Tuesday."
     assert [v.conflict_kind for v in conflicts(left, right)] == ["figure"]
+
+
+def test_more_ones_are_no_total():
+    # "two more times" counts the marriages after the first; the total is three (ecb-4_5ecb, ecb-4_8ecb).
+    assert conflicts("Page was married three times but had no children.",
+                     "She married two more times yet both unions failed.") == []

@@ -34,6 +34,9 @@ def iv(low, high, low_open=False, high_open=False) -> tuple:
 ROWS = [
     # --- hedges on counts -------------------------------------------------------
     ("points -- 13 more than Rodney Buford", "count", "difference", 13, iv(13, 13), None),  # ecb ecb-31_5ecbplus
+    # ones besides those already counted: not a total ("two more times" after a first marriage)
+    ("She married two more times yet both unions failed.", "count", "more", 2, iv(2, 2), None),  # ecb ecb-4_8ecb
+    ("and seized two other rifles, a grenade launcher", "count", "more", 2, iv(2, 2), None),  # ecb ecb-12_12ecb
     ("at least 95 Palestinians", "count", "", 95, iv(95, INF), "at least"),  # A
     ("killed at least 57,575 Palestinians", "count", "", 57575, iv(57575, INF), "at least"),  # A
     ("At least 480 migrants have died", "count", "", 480, iv(480, INF), "at least"),  # se summeval-12

@@ -17,7 +17,7 @@ from .quotes import quotes_from_doc
 from .sentences import paragraphs, split_sentences
 from .times import extract_times, is_dateline
 
-STAGE_VERSION = "storydiff.claims.v16"  # v2: Claim.orders; v3: orders anchored in the sentence before;
+STAGE_VERSION = "storydiff.claims.v17"  # v2: Claim.orders; v3: orders anchored in the sentence before;
 # v4: Claim.lemmas and Claim.negated_lemmas (what a negation denies); v5: "over" after an amount is no hedge;
 # v6: label numbers ("Week 17") are no figures, "6: 00 p.m." is 6 p.m., Quantity.holder (whose figure it is),
 # "13 more than X" is a difference; v7: a dateline ("Updated 4: 08 p. m. ET") is no claim; v8: "his first 17
@@ -27,7 +27,8 @@ STAGE_VERSION = "storydiff.claims.v16"  # v2: Claim.orders; v3: orders anchored 
 # kept, as Claim.withheld_lemmas; v13: a number set off by commas after a name is an age; v14:
 # TimeMention.of_report (the time dates a source's words: "reported September 26"); v15: a list of figures
 # the parser leaves unattached shares its first figure's verb and holder; v16: organisations are holders
-# (not countries or places), and so is a subject's possessor ("Nationals' offer")
+# (not countries or places), and so is a subject's possessor ("Nationals' offer"); v17: "two more times",
+# "two other rifles", "another 12" count ones besides those counted (unit "more"), not a total
 
 _ENTITY_LABELS = {"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "EVENT", "LAW", "PRODUCT"}
 _MIN_WORDS = 4

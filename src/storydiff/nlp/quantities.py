@@ -256,6 +256,9 @@ _RATE = re.compile(
 _AFTER_CLAUSE_BREAK = re.compile(r"[,;:]\s*$")
 # "2,129 points -- 13 more than Rodney Buford": a difference between two figures, no amount of its own.
 _DIFFERENCE = re.compile(r"\s+(?:more|fewer|less)\s+(?:[a-z]+\s+)?than\b", re.I)
+# "two more times", "two other rifles", "a further 20 deaths": ones besides those already counted, not a total
+_BESIDES = re.compile(r"\s+(?:more|other|additional|further|extra)\b(?!\s+(?:[a-z]+\s+)?than\b)", re.I)
+_BESIDES_BEFORE = re.compile(r"\b(?:a\s+further|another|an\s+additional|an\s+extra)\s+$", re.I)
 # "Week 17", "Flight 447", "Interstate 75", "No. 1", "IE 8": the number names a thing, it counts nothing.
 # Lower-case only for words that are rarely anything else before a number ("the game 13 - 13" is a score).
 _LABEL_BEFORE = re.compile(
@@ -791,6 +794,9 @@ def _read_at(text: str, m: re.Match) -> _Reading | None:
     unit = _read_unit(text, end, money_unit, fig)
     if unit is None and fig.form == "number" and _DIFFERENCE.match(text, end):
         unit = _Unit("difference", "count", 1, end)
+    elif unit is None and fig.form == "number" and (
+            _BESIDES.match(text, end) or _BESIDES_BEFORE.search(text, max(0, fig.start - 20), fig.start)):
+        unit = _Unit("more", "count", 1, end)  # counts only against another count of more ones
     if fig.form == "vague" and not ranged:
         low, high = fig.low, fig.high  # _read_unit may add "and a half"
     elif not ranged:
