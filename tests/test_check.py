@@ -101,7 +101,7 @@ def test_a_far_off_duration_makes_the_text_inconsistent_whatever_the_model_says(
     assert edited.reason.startswith("inconsistent: the derived text's duration contradicts the source (")
     assert "“about three hours” where the source says “just over an hour”" in edited.reason
     # The logistic model alone calls this text consistent (P 0.45 against its threshold 0.44, model
-    # 4f664ab1; docs/evaluation.md, failure kind 2). A model that calls everything consistent is
+    # b9ae3796; docs/evaluation.md, failure kind 2). A model that calls everything consistent is
     # overruled the same way.
     settings = storydiff.load_settings()
     embedder = get_embedder(settings)
