@@ -47,7 +47,7 @@ def _meta(verdict: VerdictView) -> str:
         bits.append(f"severity {verdict.severity_word} ({severity})")
     bits.append(f"confidence {verdict.confidence_pct}")
     if verdict.grouped:
-        bits.append(f"{len({s.article_id for s in verdict.sides})} sources, {verdict.pairs} pairs")
+        bits.append(verdict.spread)
     return " · ".join(bits)
 
 

@@ -224,7 +224,7 @@ class _TerminalRenderer:
         head.append(f"{SYMBOLS.get(verdict.label, '')} {verdict.kind_name}", style=f"bold {frame}")
         facts = [f"confidence {verdict.confidence_pct}"]
         if verdict.grouped:
-            facts.append(f"{len({s.article_id for s in verdict.sides})} sources, {verdict.pairs} pairs")
+            facts.append(verdict.spread)
         if verdict.label == "conflict":
             severity = "?" if verdict.severity is None else f"{verdict.severity:.2f}"
             facts.insert(0, f"severity {verdict.severity_word} ({severity})")

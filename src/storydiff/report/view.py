@@ -76,6 +76,15 @@ class VerdictView:
         return self.pairs > 1
 
     @property
+    def source_count(self) -> int:
+        return len({s.article_id for s in self.sides})
+
+    @property
+    def spread(self) -> str:
+        """"4 sources, 5 pairs" for a card of several pairs, else ""."""
+        return f"{self.source_count} sources, {self.pairs} pairs" if self.grouped else ""
+
+    @property
     def kind_name(self) -> str:
         """"quote wording conflict", "compatible", ... for headings."""
         if self.label == "conflict":
@@ -305,9 +314,9 @@ class _Cards:
                            max(severities) if severities else None, pairs=len(point))
 
 
-def point_cards(report: Report) -> list[tuple[list[int], VerdictView]]:
+def point_cards(report: Report, cards: _Cards | None = None) -> list[tuple[list[int], VerdictView]]:
     """Each point of the report (indices into `report.verdicts`) with its card; only-in verdicts excluded."""
-    cards = _Cards(report)
+    cards = cards or _Cards(report)
     verdicts = list(report.verdicts)
     return [(p, cards.point([verdicts[i] for i in p])) for p in group_verdicts(verdicts)]
 
@@ -315,7 +324,7 @@ def point_cards(report: Report) -> list[tuple[list[int], VerdictView]]:
 def build_view(report: Report) -> ReportView:
     maker = _Cards(report)
     label_of, order = maker.label_of, maker.order
-    all_cards = [card for _, card in point_cards(report)]
+    all_cards = [card for _, card in point_cards(report, maker)]
 
     def cards(labels_wanted: tuple[str, ...]) -> list[VerdictView]:
         return [c for c in all_cards if c.label in labels_wanted]
@@ -323,7 +332,7 @@ def build_view(report: Report) -> ReportView:
     conflicts = sorted(cards(("conflict",)), key=lambda v: -(v.severity or 0) - v.confidence)
     # What most sources say first; then what the judge met first (sorted is stable).
     agreements = sorted(cards(("agree", "compatible")),
-                        key=lambda v: (v.label != "agree", -len({s.article_id for s in v.sides})))
+                        key=lambda v: (v.label != "agree", -v.source_count))
     unclear = cards(("unclear",))
 
     groups: dict[str, list[VerdictView]] = {}
