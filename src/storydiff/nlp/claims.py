@@ -12,7 +12,7 @@ from dataclasses import replace
 from ..model import Article, Claim, Sentence
 from .language import load_nlp, one_blas_thread
 from .order import extract_orders
-from .quantities import PRONOUN_HOLDER, extract_quantities
+from .quantities import PRONOUN_HOLDER, extract_quantities, phrase_tokens
 from .quotes import quotes_from_doc
 from .sentences import paragraphs, split_sentences
 from .times import extract_times, is_dateline
@@ -96,9 +96,7 @@ def _dates_a_report(span, start: int, end: int) -> bool:
     """Does the time at [start, end) of the sentence date a report of the news ("said on Tuesday",
     "ITAR-TASS reported September 26") rather than the news itself? Two reports of one event date
     their sources' words differently without disagreeing on when anything happened."""
-    base = span[0].idx if len(span) else 0
-    inside = [t for t in span if start <= t.idx - base < end]
-    roots = [t for t in inside if not (start <= t.head.idx - base < end) or t.head is t]
+    _, roots = phrase_tokens(span, start, end)
     if len(roots) != 1:
         return False
     root = roots[0]

@@ -601,19 +601,20 @@ def _guess_thing(text: str, pos: int, form: str) -> str | None:
     return _singular(first)
 
 
-def _doc_tokens(doc, start: int, end: int):
-    """Tokens of `doc` (a Doc or Span over exactly `text`) inside [start, end)."""
+def phrase_tokens(doc, start: int, end: int):
+    """The tokens of `doc` (a Doc or Span over exactly the text offsets index) inside [start, end),
+    and those of them whose head lies outside (the phrase's roots, in order)."""
     base = getattr(doc, "start_char", 0)
-    return [t for t in doc if start <= t.idx - base < end]
+    inside = [t for t in doc if start <= t.idx - base < end]
+    ids = {t.i for t in inside}
+    return inside, [t for t in inside if t.head.i not in ids or t.head.i == t.i]
 
 
 def _from_tree(doc, start: int, end: int) -> tuple[str | None, str | None, str | None]:
     """Read `thing`, `predicate` and `holder` off the dependency tree."""
-    inside = _doc_tokens(doc, start, end)
+    inside, heads = phrase_tokens(doc, start, end)
     if not inside:
         return None, None, None
-    ids = {t.i for t in inside}
-    heads = [t for t in inside if t.head.i not in ids or t.head.i == t.i]
     top = heads[-1] if heads else inside[-1]
     thing_token = None
     if top.head.i != top.i and top.dep_ in ("nummod", "quantmod", "compound", "amod", "nmod") and top.head.pos_ in (
