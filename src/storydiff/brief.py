@@ -47,10 +47,11 @@ def build_brief(report: Report, provenance: Provenance) -> Brief:
     # A point gathers what several pairs of sources say of one thing (points.py): its sources are
     # every article in it, and what more independent sources back comes first.
     points = [[report.verdicts[i] for i in p] for p in group_verdicts(report.verdicts)]
-    agreed = sorted(
-        (p for p in points if p[0].label in ("agree", "compatible") and _groups(p, group_of) >= 2),
-        key=lambda p: (-_groups(p, group_of), -max(v.confidence for v in p), p[0].evidence[0].sentence_start),
-    )
+    groups = [_groups(p, group_of) for p in points]
+    agreed = [p for _, p in sorted(
+        ((g, p) for g, p in zip(groups, points) if p[0].label in ("agree", "compatible") and g >= 2),
+        key=lambda gp: (-gp[0], -max(v.confidence for v in gp[1]), gp[1][0].evidence[0].sentence_start),
+    )]
     items: list[BriefItem] = []
     used_sentences: set[str] = set()
     for point in agreed:
@@ -65,10 +66,10 @@ def build_brief(report: Report, provenance: Provenance) -> Brief:
             break
     # Keep the story order of the first source, so the brief reads as an account.
     items.sort(key=lambda item: _position(report, item))
-    conflicts = sorted((p for p in points if p[0].label == "conflict" and _groups(p, group_of) >= 2),
+    conflicts = sorted((p for g, p in zip(groups, points) if p[0].label == "conflict" and g >= 2),
                        key=lambda p: -max((v.severity or 0) + v.confidence for v in p))[:MAX_CONFLICTS]
+    order = {a.id: i for i, a in enumerate(report.articles)}
     for point in conflicts:
-        order = {a.id: i for i, a in enumerate(report.articles)}
         evidence = sorted({(e.article_id, e.sentence) for v in point for e in v.evidence},
                           key=lambda side: (order[side[0]], report.article(side[0]).text.find(side[1])))
         sides = tuple((label[aid], sentence) for aid, sentence in evidence)
