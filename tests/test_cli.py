@@ -89,3 +89,10 @@ def test_a_bad_input_is_named_as_written_even_with_brackets_in_its_name(example_
     result = run("compare", example_paths[0], str(bad))
     assert result.returncode == 1
     assert f"skipped {bad}: is empty" in " ".join(result.stderr.decode().split())
+
+
+def test_the_timeline_chart_is_named_as_written_even_with_brackets_in_its_name(example_paths, tmp_path):
+    chart = tmp_path / "toll [draft].png"
+    result = run("timeline", *example_paths, "--term", "killed", "--plot", str(chart))
+    assert result.returncode == 0, result.stderr.decode()
+    assert chart.exists() and str(chart) in " ".join(result.stderr.decode().split())

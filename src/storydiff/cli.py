@@ -826,7 +826,7 @@ def timeline(inputs, term, plot_path, db_path, settings_path, as_json):
             console.print(f"            [dim]{_plain(p.sentence)}[/]", highlight=False)
     if plot_path:
         drawn = plot_timeline(points, plot_path, f"Figures about “{term}”" if term else None)
-        _stderr().print(f"wrote a chart of {drawn} dated figures to {plot_path}")
+        _stderr().print(f"wrote a chart of {drawn} dated figures to {_plain(plot_path)}")
 
 
 @main.command()
@@ -959,7 +959,7 @@ def load(output_url, db_path, settings_path):
     except StorydiffError as error:
         _corpus_error(err, error)
     err.print(f"loaded {summary.articles} articles ({summary.new_articles} new) in {summary.stories} stories, "
-              f"{summary.comparisons} comparisons → {corpus.path}")
+              f"{summary.comparisons} comparisons → {_plain(corpus.path)}")
 
 
 def _stderr():
