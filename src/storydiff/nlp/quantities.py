@@ -54,6 +54,7 @@ import re
 from dataclasses import dataclass
 
 from storydiff.model import Interval, Quantity
+from storydiff.nlp.times import CALENDAR_NAMES
 
 __all__ = ["parse_quantity", "extract_quantities"]
 
@@ -246,8 +247,6 @@ _AGED = re.compile(r"\baged\s+$", re.I)
 # after a name is the person's age, not a count of what the clause is about.
 _NAME_COMMA = re.compile(r"\b([A-Z][a-z'’.-]+),\s*$")
 _APPOSITION_END = re.compile(r"\s*(?:,|;|\)|\.(?:\s|$)|$)")
-_NOT_NAMES = {m.lower() for m in ("Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February "
-                                  "March April May June July August September October November December").split()}
 _WORD_AFTER = re.compile(r"\s*([A-Za-z][A-Za-z'’-]*)")
 _OF = re.compile(r"\s+of(?:\s+the)?\b", re.I)
 _RATE = re.compile(
@@ -507,7 +506,7 @@ def _read_unit(text: str, pos: int, money_left: str | None, fig: _Figure) -> _Un
         return _Unit("years old", "other", 1, pos)  # "aged 89"
     if fig.form == "number" and not fig.word and fig.value.is_integer() and 1 <= fig.value <= 110:
         name = _NAME_COMMA.search(text, max(0, fig.start - 40), fig.start)
-        if name and name.group(1).lower() not in _NOT_NAMES and _APPOSITION_END.match(text, pos):
+        if name and name.group(1).lower() not in CALENDAR_NAMES and _APPOSITION_END.match(text, pos):
             return _Unit("years old", "other", 1, pos)
 
     if m := _DURATION.match(text, at):

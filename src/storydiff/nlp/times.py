@@ -18,6 +18,7 @@ _MONTHS = {
 _MONTH_ABBR = {m[:3]: n for m, n in _MONTHS.items()} | {"sept": 9}
 _MONTH = r"(?:January|February|March|April|May|June|July|August|September|October|November|December|Jan\.?|Feb\.?|Mar\.?|Apr\.?|Jun\.?|Jul\.?|Aug\.?|Sept?\.?|Oct\.?|Nov\.?|Dec\.?)"
 _WEEKDAYS = "monday tuesday wednesday thursday friday saturday sunday".split()
+CALENDAR_NAMES = frozenset(_MONTHS) | frozenset(_WEEKDAYS)  # lower-case month and weekday names
 
 _PATTERNS: list[tuple[str, re.Pattern]] = [
     # "October 7, 2023", "October 7", "Oct. 7"
