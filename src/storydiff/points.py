@@ -18,9 +18,8 @@ same conflict kind, any agreement (agree or compatible), or unclear.
 
 from __future__ import annotations
 
-import collections
 import heapq
-from collections import defaultdict
+from collections import Counter, defaultdict
 
 from .model import Evidence, Verdict
 
@@ -78,7 +77,7 @@ def group_verdicts(verdicts: list[Verdict] | tuple[Verdict, ...]) -> list[list[i
         members = {hub} | {k for i in remaining[hub] for k in keys_of[i]}
         # A sentence judged against two or more members and nothing else says what the hub says (the
         # near-copy of the hub's report, say): it joins. One link would let a chain back in.
-        outside = collections.Counter(k for m in members for i in remaining[m] for k in keys_of[i]
+        outside = Counter(k for m in members for i in remaining[m] for k in keys_of[i]
                                       if k not in members)
         members |= {k for k, links in outside.items() if links >= 2 and links == len(remaining[k])}
         point = sorted({i for k in members for i in remaining[k] if all(m in members for m in keys_of[i])})
