@@ -147,3 +147,12 @@ def test_more_ones_are_no_total():
     # "two more times" counts the marriages after the first; the total is three (ecb-4_5ecb, ecb-4_8ecb).
     assert conflicts("Page was married three times but had no children.",
                      "She married two more times yet both unions failed.") == []
+
+
+def test_a_conversion_into_the_papers_own_dollars_is_no_second_figure():
+    left = "Damage to the Wasilla Bible Church was estimated at $1 million, authorities said Saturday."  # ecb-13_4ecb
+    right = "Damage to the church was estimated at $US1 million ($1.52 million), authorities said."  # ecb-13_1ecb
+    report = storydiff.compare_articles([make_article(left, "left.txt"), make_article(right, "right.txt")])
+    assert [v.reason for v in report.conflicts if v.conflict_kind == "figure"] == []
+    assert [v.label for v in report.verdicts if v.detail.get("left", {}).get("unit") == "USD"] == ["agree"]
+    assert [v.reason for v in report.verdicts if v.label == "only_in" and "1.52" in v.reason] == []

@@ -182,6 +182,14 @@ ROWS = [
     ("purchase approximately $3 billion of", "money", "USD", 3e9, iv(2.5e9, 3.5e9), "about"),  # so ectsum_OXY_q4_2021
     ("more than €10 billion a year", "money", "EUR", 1e10, iv(1e10, INF, True), "more than"),  # pt polytope-122
     ("from at least $6 per share", "money", "USD", 6, iv(6, INF), "at least"),  # so ectsum_BG_q1_2021
+    # other countries' money: a prefixed dollar is never a US dollar unless it says so
+    ("estimated at $US1 million ($1.52 million)", "money", "USD", 1e6, iv(1e6, 1e6), None),  # ecb ecb-13_1ecb
+    ("valued at nearly A$900,000", "money", "AUD", 9e5, iv(810000, 9e5, False, True), "nearly"),  # xs xsumfaith-197
+    ("gets a euro110 billion ($141 billion) loan", "money", "EUR", 1.1e11, iv(1.1e11, 1.1e11), None),  # ecb ecb-8_3ecbplus
+    ("personal loan in 2014 was 54,600 roubles.", "money", "RUB", 54600, iv(54600, 54600), None),  # xs xsumfaith-389
+    ("in exchange for 100,000 rubles ( £ 1,400 )", "money", "RUB", 1e5, iv(1e5, 1e5), None),  # pt polytope-20
+    ("would ask for 250 rand a day", "money", "ZAR", 250, iv(250, 250), None),  # fc factcc-217
+    ("worth up to 700,000 yuan", "money", "CNY", 7e5, iv(0, 7e5), "at most"),  # xs xsumfaith-190
     # --- percent ----------------------------------------------------------------
     ("a pitiful 36.8 per cent.", "percent", "percent", 36.8, iv(36.8, 36.8), None),  # se summeval-65
     ("around 9 per cent of personnel", "percent", "percent", 9, iv(8.5, 9.5), "about"),  # pt polytope-2
@@ -245,6 +253,58 @@ def test_reads_real_phrase(phrase, kind, unit, value, bounds, hedge):
     if q.interval.high is not None:
         assert q.interval.high_open == high_open, q.interval
     assert phrase[q.start:q.end] == q.text
+
+
+def test_a_bracketed_conversion_is_about_the_first_amount_at_that_rate():
+    # xs xsumfaith-197: the pound and dollar figures convert the opal's "nearly A$900,000"
+    first, pounds, dollars = extract_quantities("The 998g (35.2oz) opal, valued at nearly A$900,000 (£550,000; "
+                                                "$680,000), is now on display")[-3:]
+    assert (first.unit, pounds.unit, dollars.unit) == ("AUD", "GBP", "USD")
+    assert (pounds.hedge, dollars.hedge) == ("converted", "converted")
+    # nearly A$900,000 is 810,000-900,000; at 550/900 that is 495,000-550,000, widened by the margin
+    assert pounds.interval.low == pytest.approx(495000 * 0.95)
+    assert pounds.interval.high == pytest.approx(550000 * 1.05)
+    assert dollars.interval.contains(700000) and not dollars.interval.contains(760000)
+
+
+def test_a_bracketed_dollar_beside_us_dollars_is_the_papers_own():
+    # ecb ecb-13_1ecb, an Australian paper: "$1.52 million" is Australian dollars, never US dollars
+    us, local = extract_quantities("Damage to the church was estimated at $US1 million ($1.52 million), "
+                                   "authorities said.")
+    assert (us.unit, us.value) == ("USD", 1e6)
+    assert local.unit == "USD (local)" and local.hedge == "converted"
+
+
+def test_an_amount_after_another_without_a_bracket_is_no_conversion():
+    first, second = extract_quantities("Armed robbers stole gems worth 85 million euros, then $3 million more.")
+    assert second.hedge is None and second.interval.low == second.interval.high == 3e6
+
+
+# Forms that our data does not hold (written for this test, in the styles of Hong Kong, New Zealand,
+# Swiss, Kenyan and Indian papers).
+@pytest.mark.parametrize(("phrase", "unit", "value"), [
+    ("a HK$2.5 billion bailout", "HKD", 2.5e9),
+    ("NZ$300,000 in damages", "NZD", 3e5),
+    ("fined CHF 20 million", "CHF", 2e7),
+    ("KSh 5 billion in tenders", "KES", 5e9),
+    ("a Rs 500 crore project", "INR", 5e9),
+    ("Rs.20 lakh in cash", "INR", 2e6),
+    ("J$40 million", "J$", 4e7),  # a dollar we do not know stays its own currency
+    ("$US1.5m", "USD", 1.5e6),
+])
+def test_currencies_written_before_the_amount(phrase, unit, value):
+    q = parse_quantity(phrase)
+    assert (q.kind, q.unit) == ("money", unit)
+    assert q.value == pytest.approx(value)
+
+
+def test_lakh_and_crore_scale_counts():
+    assert parse_quantity("1.5 lakh people").value == pytest.approx(150000)
+
+
+@pytest.mark.parametrize("text", ["Euro 2016 qualifiers", "try 5 times", "the G7 summit"])
+def test_currency_like_words_that_are_not_money(text):
+    assert all(q.kind != "money" for q in extract_quantities(text))
 
 
 def test_has_at_least_a_hundred_real_rows():

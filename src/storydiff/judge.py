@@ -29,7 +29,7 @@ from .nlp.times import same_time
 from .nlp.wording import content_share, word_diff
 from .settings import Settings
 
-STAGE_VERSION = "storydiff.judge.rules.v10"  # v2: order-of-events conflicts; v3: anchors in the sentence before;
+STAGE_VERSION = "storydiff.judge.rules.v11"  # v2: order-of-events conflicts; v3: anchors in the sentence before;
 # v4: a negation conflicts only where it denies a word the other sentence affirms; v5: figures that agree
 # are paired first, and differing ordinals conflict only when they rank the same thing; v6: quotes pair
 # only when they share their content words, respellings are no rewording, a surname spelled two ways
@@ -37,7 +37,8 @@ STAGE_VERSION = "storydiff.judge.rules.v10"  # v2: order-of-events conflicts; v3
 # v7: figures that count different things ("rebounds", "points") are two measures; v8: a sentence that
 # withholds a word ("would not specify how many") does not affirm it against a denial, and figures that
 # touch at an open bound ("30 hours" / "more than 30 hours") are compatible; v9: the time a source spoke
-# ("said on Tuesday") is no time of the event; v10: a holder and its initials are one ("IDF")
+# ("said on Tuesday") is no time of the event; v10: a holder and its initials are one ("IDF"); v11: a
+# converted amount is no figure reported only by one side
 
 QUOTE_MATCH = 0.7  # share of the shorter quote's words found in order in the other
 FIGURE_PAIR_MIN = 0.5  # combined claim + context similarity for two figures to be about one thing
@@ -375,8 +376,10 @@ def _unpaired_figures(ctx, taken: set, used: set) -> list[Verdict]:
 
 
 def _worth_reporting(q: Quantity) -> bool:
-    # "the two men", "a second time": small counts and ordinals are grammar, not news.
-    return q.kind != "ordinal" and not (q.kind == "count" and q.value < 3 and not q.hedge)
+    # "the two men", "a second time": small counts and ordinals are grammar, not news; a converted
+    # amount ("85 million euros ($108 million)") says nothing the amount before it does not.
+    return (q.kind != "ordinal" and q.hedge != "converted"
+            and not (q.kind == "count" and q.value < 3 and not q.hedge))
 
 
 def _reported_by(q: Quantity, claims: list[Claim]) -> bool:

@@ -108,7 +108,7 @@ from .errors import SettingsError
 from .model import Article
 from .settings import Settings, load_settings
 
-STAGE_VERSION = "storydiff.stories.v2"  # v2: ages are figure keys ("age:61")
+STAGE_VERSION = "storydiff.stories.v3"  # v2: ages are figure keys ("age:61"); v3: claims v18's currencies
 
 
 @dataclass(frozen=True)

@@ -51,7 +51,7 @@ A vague count with a unit scales it: "several hours" = [180, 540] minutes.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from storydiff.model import Interval, Quantity
 from storydiff.nlp.times import CALENDAR_NAMES
@@ -73,6 +73,8 @@ _TENS = {
 _SCALES = {
     "hundred": 100, "thousand": 1e3, "million": 1e6, "billion": 1e9,
     "trillion": 1e12, "dozen": 12,
+    # South Asian English: "Rs 500 crore" is five billion rupees, "1.5 lakh people" 150,000
+    "lakh": 1e5, "lakhs": 1e5, "crore": 1e7, "crores": 1e7,
 }
 # "£5m", "$2bn": attached abbreviations. "m" and "k" mean million/thousand
 # only next to a currency; "5m" alone is more often metres.
@@ -109,13 +111,33 @@ _MINUTES = {
 }
 
 _CURRENCY_SYMBOLS = {
-    "$": "USD", "us$": "USD", "£": "GBP", "€": "EUR", "¥": "JPY", "₹": "INR",
-    "a$": "AUD", "c$": "CAD",
+    "$": "USD", "£": "GBP", "€": "EUR", "¥": "JPY", "₹": "INR", "₦": "NGN", "₩": "KRW", "₽": "RUB",
+    "₺": "TRY", "₪": "ILS", "฿": "THB", "₱": "PHP", "₴": "UAH",
+}
+# Dollars of other countries, written "HK$2.5 billion" or, in Australian papers, "$US1 million" and
+# "$A5 million". A prefix not listed stays a currency of its own ("J$" is "J$"): never US dollars.
+_DOLLAR_PREFIXES = {
+    "us": "USD", "a": "AUD", "au": "AUD", "c": "CAD", "ca": "CAD", "nz": "NZD", "hk": "HKD",
+    "s": "SGD", "sg": "SGD", "nt": "TWD", "r": "BRL", "mex": "MXN",
+}
+# Codes and abbreviations written before the amount: "CHF 20 million", "Rs 500 crore", and the older
+# AP style "euro110 billion".
+_CURRENCY_CODES = {
+    "usd": "USD", "eur": "EUR", "gbp": "GBP", "jpy": "JPY", "chf": "CHF", "cny": "CNY", "rmb": "CNY",
+    "inr": "INR", "rs": "INR", "rs.": "INR", "aud": "AUD", "cad": "CAD", "nzd": "NZD", "hkd": "HKD",
+    "sgd": "SGD", "zar": "ZAR", "ngn": "NGN", "kes": "KES", "ksh": "KES", "rub": "RUB", "try": "TRY",
+    "sek": "SEK", "nok": "NOK", "dkk": "DKK", "pln": "PLN", "brl": "BRL", "mxn": "MXN", "aed": "AED",
+    "sar": "SAR", "euro": "EUR",
 }
 _CURRENCY_WORDS = {
     "dollar": "USD", "euro": "EUR", "pound": "GBP", "sterling": "GBP", "yen": "JPY",
-    "yuan": "CNY", "rupee": "INR", "usd": "USD", "eur": "EUR", "gbp": "GBP",
-    "shekel": "ILS",
+    "yuan": "CNY", "renminbi": "CNY", "rupee": "INR", "usd": "USD", "eur": "EUR", "gbp": "GBP",
+    "shekel": "ILS", "rouble": "RUB", "ruble": "RUB", "rand": "ZAR", "naira": "NGN", "ringgit": "MYR",
+    "baht": "THB", "rupiah": "IDR", "hryvnia": "UAH", "zloty": "PLN", "dirham": "AED", "riyal": "SAR",
+    "lira": "TRY", "lire": "TRY",
+    # several countries' coins share these names: the word is the unit
+    "franc": "franc", "peso": "peso", "dinar": "dinar", "krona": "krona", "krone": "krone",
+    "shilling": "shilling",
 }
 _MEASURES = {
     "mile": "mile", "km": "km", "kilometre": "km", "kilometer": "km", "metre": "m",
@@ -197,7 +219,7 @@ _CORE = re.compile(
     # Every figure starts a word (a digit after a letter is a code: "G7"); the
     # lookarounds reject mid-word positions before the long alternation runs.
     rf"""
-    (?<![A-Za-z])(?=[\dA-Za-z])
+    (?:(?<![A-Za-z])(?=[\dA-Za-z])|(?:(?<=\$[A-Z])|(?<=\$[A-Z]{{2}})|(?<=\$[A-Z]{{3}})|(?<=euro)|(?<=Rs)|(?<=Ksh)|(?<=KSh))(?=\d))
     (?:
     (?P<rate>(?:one|1)\s+in\s+(?:every\s+)?(?:\d{{1,3}}(?:,\d{{3}})+|\d+|{_W_TENS}|{_W_SMALL})\b)
   | (?P<fraction>
@@ -208,20 +230,31 @@ _CORE = re.compile(
   | (?P<vague>(?:a\s+couple|scores)(?=\s+of\b)|(?:{_alternation(k for k in _VAGUE if k not in ("a couple", "scores"))})\b)
   | (?P<article>an?)(?=\s+(?:dozen|hundred|thousand|million|billion|{_ARTICLE_UNITS})\b)
   | (?P<ordinal>\d+(?:st|nd|rd|th)\b|(?:{_alternation(_ORDINALS)})\b)
-  | (?P<digits>(?<![\d.,])(?:\d{{1,3}}(?:,\d{{3}})+|\d+)(?:\.\d+)?)
+  | (?P<digits>(?:(?<![\d.,])|(?<=Rs\.))(?:\d{{1,3}}(?:,\d{{3}})+|\d+)(?:\.\d+)?)
   | (?P<words>\b{_WORD_NUMBER})
     )
     """,
     re.IGNORECASE | re.VERBOSE,
 )
-_SCALE = re.compile(r"(?:\s*-?\s*(?:hundred|thousand|million|billion|trillion|dozen)\b)+", re.I)
+_SCALE = re.compile(r"(?:\s*-?\s*(?:hundred|thousand|million|billion|trillion|dozen|lakhs?|crores?)\b)+", re.I)
 _ATTACHED = re.compile(r"(bn|mn|m|k|b)(?![\w])", re.I)
 _AND_A_HALF = re.compile(r"\s+and\s+a\s+half\b", re.I)
 # "$160 million over eight years", "14 points over three games": after an amount, "over" spreads it
 # across a span; it does not mean "more than".
 _AMOUNT_BEFORE = re.compile(r"(?:\d|\b(?:hundred|thousand|million|billion|trillion|bn|percent|points?))[\s,)]*$", re.I)
 _HEDGE_LEFT = re.compile(rf"(?<![\w])({_alternation(_HEDGES)})\s*$", re.I)
-_CURRENCY_LEFT = re.compile(r"(US\$|A\$|C\$|\$|£|€|¥|₹)\s?$", re.I)
+_CURRENCY_LEFT = re.compile(
+    r"(?:(?<![A-Za-z])(?P<before>[A-Z]{1,3}|Mex)\$"
+    rf"|\$(?P<after>{_alternation(k.upper() for k in _DOLLAR_PREFIXES)})"
+    rf"|(?<![A-Za-z])(?P<code>{_alternation(k.upper() for k in _CURRENCY_CODES if len(k) == 3)}|Rs\.?|Ksh|KSh)\s?"
+    r"|(?<![A-Za-z])(?P<attached>euro)"  # attached only: "Euro 2016" is a football championship
+    rf"|(?P<symbol>[{''.join(_CURRENCY_SYMBOLS)}])\s?)$"
+)
+# A currency prefix written against the digits ("$US1 million", "euro110 billion", "Rs500"): the
+# letters before the number are no code ("G7").
+_LETTER_CURRENCY = re.compile(r"(?:\$[A-Z]{1,3}|euro|Rs|Ksh|KSh)$")
+_CURRENCY_LEFT_REACH = 6  # characters before a figure where its currency may start: "$US", "CHF ", "euro"
+_CURRENCY_AGAIN = re.compile(rf"(?:[A-Z]{{0,3}}\$(?:[A-Z]{{1,3}}(?=\d))?|[{''.join(_CURRENCY_SYMBOLS)}])\s?")
 _RANGE_SEP = re.compile(r"\s*(?:-|–|—|\bto\b|\bor\b)\s*(?=\S)", re.I)
 _AND_SEP = re.compile(r"\s+and\s+", re.I)
 _AGE = re.compile(r"[\s-]+years?[\s-]+olds?\b", re.I)
@@ -401,7 +434,7 @@ def _apply_scale(text: str, fig: _Figure, money: bool) -> None:
 def _next_figure(text: str, pos: int, money: bool) -> _Figure | None:
     """A plain number starting exactly at `pos` (the far end of a range)."""
     # a repeated symbol: "$300,000 to $600,000"
-    sym = re.match(r"(?:US\$|\$|£|€|¥)\s?", text[pos:pos + 4])
+    sym = _CURRENCY_AGAIN.match(text[pos:pos + _CURRENCY_LEFT_REACH])
     if sym:
         pos += sym.end()
     m = _CORE.match(text, pos)
@@ -535,6 +568,8 @@ def _read_unit(text: str, pos: int, money_left: str | None, fig: _Figure) -> _Un
 def _is_code(text: str, start: int, end: int) -> bool:
     """"COVID-19", "F-16", "G7", "9/11", "1990s", "4G": a name, not a figure."""
     before = text[start - 1] if start else " "
+    if before.isalpha() and _LETTER_CURRENCY.search(text, max(0, start - 4), start):
+        return False
     if before.isalpha() or before in "/:#":
         return True
     if before in "-–" and start >= 2 and text[start - 2].isalnum():
@@ -748,13 +783,24 @@ class _Reading:
     quantity: Quantity | None  # None: consumed but not a figure (a date, a year range)
 
 
+def _currency(match: re.Match) -> str:
+    """The currency a `_CURRENCY_LEFT` match names."""
+    if prefix := match.group("before"):
+        return _DOLLAR_PREFIXES.get(prefix.lower(), f"{prefix}$")
+    if prefix := match.group("after"):
+        return _DOLLAR_PREFIXES[prefix.lower()]
+    if code := match.group("code") or match.group("attached"):
+        return _CURRENCY_CODES[code.lower()]
+    return _CURRENCY_SYMBOLS[match.group("symbol")]
+
+
 def _read_at(text: str, m: re.Match) -> _Reading | None:
     fig = _read_core(text, m)
     if fig is None:
         return None
     start = fig.start
-    money = _CURRENCY_LEFT.search(text, max(0, start - 4), start)
-    money_unit = _CURRENCY_SYMBOLS[money.group(1).lower()] if money else None
+    money = _CURRENCY_LEFT.search(text, max(0, start - _CURRENCY_LEFT_REACH), start)
+    money_unit = _currency(money) if money else None
     if money:
         start = money.start()
     _apply_scale(text, fig, bool(money))
@@ -888,7 +934,37 @@ def extract_quantities(text: str, doc=None, offset: int = 0) -> list[Quantity]:
         if found and reading.quantity.start < found[-1].end - offset:
             found.pop()  # "first" read as an ordinal, then as the hedge of "first 17 passes": one figure
         found.append(_finish(reading.quantity, text, doc, offset, m.lastgroup))
-    return found
+    return _mark_conversions(found, text, offset)
+
+
+# "A$900,000 (£550,000; $680,000)", "85 million euros ($108 million)": the amounts in brackets are the
+# first converted at some day's rate and rounded, so they are read as about that much, not exactly,
+# with the first's hedge.
+_CONVERSION_GAP = re.compile(r"\s*[(;]\s*")
+CONVERSION_MARGIN = 0.05  # a few days' exchange-rate drift and the rounding of the conversion
+
+
+def _mark_conversions(found: list[Quantity], text: str, offset: int) -> list[Quantity]:
+    out: list[Quantity] = []
+    original: Quantity | None = None  # the amount the bracket converts
+    for q in found:
+        previous = out[-1] if out else None
+        gap = text[previous.end - offset:q.start - offset] if previous else ""
+        if (q.kind == "money" and previous is not None and previous.kind == "money"
+                and _CONVERSION_GAP.fullmatch(gap) and ("(" in gap or previous.hedge == "converted")):
+            original = original if previous.hedge == "converted" else previous
+            unit = q.unit
+            if unit == original.unit and q.value != original.value:
+                unit = f"{unit} (local)"  # "$US1 million ($1.52 million)": the bracket's $ is the paper's own
+            # the original's range at the bracket's rate ("up to 700,000 yuan (£72,000)" is up to about
+            # £72,000), widened by the margin
+            rate = q.value / original.value if original.value else 1.0
+            iv = original.interval if original.value else q.interval
+            q = replace(q, unit=unit, hedge="converted", interval=Interval(
+                None if iv.low is None else iv.low * rate * (1 - CONVERSION_MARGIN),
+                None if iv.high is None else iv.high * rate * (1 + CONVERSION_MARGIN)))
+        out.append(q)
+    return out
 
 
 def _finish(q: Quantity, text: str, doc, offset: int, group: str) -> Quantity:
