@@ -156,3 +156,32 @@ def test_a_conversion_into_the_papers_own_dollars_is_no_second_figure():
     assert [v.reason for v in report.conflicts if v.conflict_kind == "figure"] == []
     assert [v.label for v in report.verdicts if v.detail.get("left", {}).get("unit") == "USD"] == ["agree"]
     assert [v.reason for v in report.verdicts if v.label == "only_in" and "1.52" in v.reason] == []
+
+
+def test_a_figure_whose_best_counterpart_is_another_does_not_conflict_with_the_rest():
+    # two profiles of one running back (ecb-25_11ecbplus, ecb-25_15ecbplus): the season's 269 and 201
+    # yards agree; each other yardage is another season's or college's, and its best counterpart is a
+    # figure that went to a better pair, so none of them conflicts
+    left = ("He has rushed for only 150 yards and has not scored a rushing touchdown this season, but started to "
+            "look stronger on Sunday against Tampa Bay, when he had 70 yards rushing on just nine carries and had "
+            "55 yards receiving on five catches.\n"
+            "He finished with 269 yards and two touchdown rushing and caught 29 passes for 201 yards.\n"
+            "After joining the Saints as an undrafted rookie out of Division II Tiffin, he rushed for 716 yards in "
+            "12 games and had a team-leading five rushing TDs.")
+    right = ("He had 793 yards and six touchdowns on 147 carries and caught 39 passes for 302 yards and another "
+             "two touchdowns.\n"
+             "But he missed 10 total games this season and had only 269 yards and two touchdowns on 83 carries and "
+             "another 201 yards on 29 catches.\n"
+             "He played at Wayne State, where he finished with 6,728 yards rushing with 96 touchdowns in addition "
+             "to 918 yards and four scores receiving.")
+    report = storydiff.compare_articles([make_article(left, "left.txt"), make_article(right, "right.txt")])
+    yards = [v for v in report.verdicts if v.detail.get("left", {}).get("unit") == "yard"]
+    assert sorted(v.label for v in yards) == ["agree", "agree"]
+
+
+def test_a_calendar_span_reads_in_days_at_both_ends():
+    from storydiff.judge import describe
+    from storydiff.nlp.quantities import parse_quantity
+
+    # ecb-10_5ecb: "the seven-year offers"; its upper bound is no whole day, and was shown as "61380 h"
+    assert describe(parse_quantity("the seven-year offers")) == "“seven-year” (2,548 days to 2,558 days)"

@@ -29,7 +29,7 @@ from .nlp.times import same_time
 from .nlp.wording import content_share, word_diff
 from .settings import Settings
 
-STAGE_VERSION = "storydiff.judge.rules.v11"  # v2: order-of-events conflicts; v3: anchors in the sentence before;
+STAGE_VERSION = "storydiff.judge.rules.v12"  # v2: order-of-events conflicts; v3: anchors in the sentence before;
 # v4: a negation conflicts only where it denies a word the other sentence affirms; v5: figures that agree
 # are paired first, and differing ordinals conflict only when they rank the same thing; v6: quotes pair
 # only when they share their content words, respellings are no rewording, a surname spelled two ways
@@ -38,7 +38,8 @@ STAGE_VERSION = "storydiff.judge.rules.v11"  # v2: order-of-events conflicts; v3
 # withholds a word ("would not specify how many") does not affirm it against a denial, and figures that
 # touch at an open bound ("30 hours" / "more than 30 hours") are compatible; v9: the time a source spoke
 # ("said on Tuesday") is no time of the event; v10: a holder and its initials are one ("IDF"); v11: a
-# converted amount is no figure reported only by one side
+# converted amount is no figure reported only by one side; v12: figures that differ conflict only when
+# each is the other's best counterpart
 
 QUOTE_MATCH = 0.7  # share of the shorter quote's words found in order in the other
 FIGURE_PAIR_MIN = 0.5  # combined claim + context similarity for two figures to be about one thing
@@ -176,8 +177,10 @@ def _quote_verdict(ctx, similarity, a, qa: Quote, b, qb: Quote, a_changed, b_cha
 # ---------------------------------------------------------------- figures
 
 def _format_duration(minutes: float) -> str:
-    if minutes >= 2 * 1440 and minutes % 1440 == 0:
-        return f"{minutes / 1440:g} days"
+    if minutes >= 2 * 1440:
+        # a calendar span's bounds fall between whole days ("seven-year": 2,548 to 2,557.5 days)
+        days = minutes / 1440
+        return f"{days:,.0f} days" if days.is_integer() or days >= 10 else f"{days:.1f} days"
     if minutes >= 120 and minutes % 30 == 0:
         return f"{minutes / 60:g} h"
     return f"{minutes:g} min"
@@ -305,16 +308,30 @@ def judge_figures(ctx: PairContext, used: set) -> list[Verdict]:
     # "Gomes, 61, and Mendes, 48" against "Mendes, 48, ... Gomes, 61" is two agreements, not two
     # conflicts; among agreeing pairs, and then among the rest, the best-scored pair goes first.
     candidates.sort(key=lambda c: (not c[3].interval.overlaps(c[6].interval), -c[0]))
+    # Two figures that differ conflict only when each is the other's best counterpart: a figure whose
+    # best match went elsewhere ("Charles had 226 yards" met "Quinn ... 162 yards" after its own
+    # counterpart was taken) is more likely about something else than contradicted.
+    best: dict = {}
+    for pair_score, a, ia, qa, b, ib, qb in candidates:
+        for key in ((a.id, ia), (b.id, ib)):
+            best[key] = max(best.get(key, 0.0), pair_score)
     taken: set = set()
     verdicts = []
     for pair_score, a, ia, qa, b, ib, qb in candidates:
         if (a.id, ia) in taken or (b.id, ib) in taken:
+            continue
+        if _differ(qa, qb) and pair_score < max(best[(a.id, ia)], best[(b.id, ib)]):
             continue
         taken |= {(a.id, ia), (b.id, ib)}
         used |= {a.id, b.id}
         verdicts.append(_figure_verdict(ctx, pair_score, a, qa, b, qb))
     verdicts += _unpaired_figures(ctx, taken, used)
     return verdicts
+
+
+def _differ(qa: Quantity, qb: Quantity) -> bool:
+    """The two figures' ranges neither overlap nor touch: paired, they would conflict."""
+    return not (qa.interval.overlaps(qb.interval) or qa.interval.gap(qb.interval) == 0.0)
 
 
 def _figure_verdict(ctx, pair_score: float, a: Claim, qa: Quantity, b: Claim, qb: Quantity) -> Verdict:
@@ -325,7 +342,7 @@ def _figure_verdict(ctx, pair_score: float, a: Claim, qa: Quantity, b: Claim, qb
     la, lb = ctx.left_article.label, ctx.right_article.label
     # Touching at an open bound ("30 hours" / "more than 30 hours", "three seasons" / "just over three
     # seasons"): the plain figure is most likely rounded, so both can be true.
-    if qa.interval.overlaps(qb.interval) or qa.interval.gap(qb.interval) == 0.0:
+    if not _differ(qa, qb):
         if qa.interval == qb.interval:
             return Verdict("agree", f"both report {describe(qa)}{about}", round(pair_score, 3), ev, detail=detail)
         return Verdict(
