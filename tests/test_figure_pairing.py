@@ -185,3 +185,26 @@ def test_a_calendar_span_reads_in_days_at_both_ends():
 
     # ecb-10_5ecb: "the seven-year offers"; its upper bound is no whole day, and was shown as "61380 h"
     assert describe(parse_quantity("the seven-year offers")) == "“seven-year” (2,548 days to 2,558 days)"
+
+
+@pytest.mark.parametrize(("left", "right"), [
+    # the NBA's fifth firing of the season is the Eastern Conference's third (ecb-5_10ecb, ecb-5_7ecb)
+    ("Cheeks is the fifth coach fired this season, after PJ Carlesimo of Oklahoma City, Eddie Jordan of "
+     "Washington, Sam Mitchell of Toronto and Randy Wittman of Minnesota.",
+     "Cheeks marks the third Eastern Conference head coach to get fired this season, following in the "
+     "footsteps of the Toronto Raptors' Sam Mitchell and the Washington Wizards' Eddie Jordan."),
+    # the fifth coach fired is the team's 21st head coach (ecb-5_6ecb, ecb-5_3ecb)
+    ("Today, Maurice Cheeks became the fifth coach fired within the first quarter of the season.",
+     "Cheeks was named the 21st head coach in team history on May 23, 2005."),
+])
+def test_ordinals_of_differently_narrowed_lists_do_not_conflict(left, right):
+    assert [v.reason for v in conflicts(left, right) if v.detail.get("left", {}).get("kind") == "ordinal"] == []
+
+
+def test_ordinals_ranking_the_same_thing_still_conflict():
+    # the founding example's sentence against the rewrite's, with "third" changed to "fourth"
+    left = ("The two men had also met for several hours during a dinner at the White House on Monday, during "
+            "Netanyahu’s third visit to the US since the president began his second term on January 20.")
+    right = "This marks Netanyahu's fourth visit to the U.S. during Trump's second term."
+    found = [v for v in conflicts(left, right) if v.detail.get("left", {}).get("kind") == "ordinal"]
+    assert [(v.detail["left"]["value"], v.detail["right"]["value"]) for v in found] == [(3, 4)]

@@ -644,8 +644,9 @@ def phrase_tokens(doc, start: int, end: int):
     return inside, [t for t in inside if t.head.i not in ids or t.head.i == t.i]
 
 
-def _from_tree(doc, start: int, end: int) -> tuple[str | None, str | None, str | None]:
-    """Read `thing`, `predicate` and `holder` off the dependency tree."""
+def _from_tree(doc, start: int, end: int, ordinal: bool = False) -> tuple[str | None, str | None, str | None]:
+    """Read `thing`, `predicate` and `holder` off the dependency tree (an ordinal's thing with the words
+    that narrow it, see `_ranked`)."""
     inside, heads = phrase_tokens(doc, start, end)
     if not inside:
         return None, None, None
@@ -663,10 +664,22 @@ def _from_tree(doc, start: int, end: int) -> tuple[str | None, str | None, str |
     thing = None
     if thing_token is not None:
         thing = thing_token.lemma_ if thing_token.pos_ == "NOUN" else thing_token.text
+        if ordinal:
+            thing = _ranked(thing_token, inside, thing)
     if (anchor := _list_anchor(thing_token if thing_token is not None else top)) is not None:
         figure = next(c for c in anchor.children if c.dep_ == "nummod")
         return thing, _governor(anchor), _holder(figure, anchor)
     return thing, _governor(thing_token if thing_token is not None else top), _holder(top, thing_token)
+
+
+def _ranked(noun, inside, thing: str) -> str:
+    """What an ordinal ranks, with the words that narrow it: "the fifth NBA head coach fired" ranks NBA
+    head coaches, "the third Eastern Conference head coach" another list, "the 21st head coach in team
+    history" a third; `judge._same_measure` compares ordinals that differ only when these match."""
+    words = sorted({w for t in noun.children if t.i < noun.i and t.dep_ in ("compound", "amod") and t not in inside
+                    for w in t.subtree if w not in inside and w.dep_ not in ("det", "poss", "case") and not w.is_punct},
+                   key=lambda w: w.i)
+    return " ".join([*(w.text if w.pos_ == "PROPN" else w.lemma_.lower() for w in words), thing])
 
 
 def _list_anchor(token):
@@ -971,7 +984,7 @@ def _finish(q: Quantity, text: str, doc, offset: int, group: str) -> Quantity:
     form = {"vague": "vague", "fraction": "fraction", "rate": "fraction"}.get(group, "number")
     thing = predicate = holder = None
     if doc is not None:
-        thing, predicate, holder = _from_tree(doc, q.start, q.end)
+        thing, predicate, holder = _from_tree(doc, q.start, q.end, ordinal=q.kind == "ordinal")
     if thing is None and q.kind in ("count", "fraction", "money"):
         thing = _guess_thing(text, q.end, form)
     if q.kind == "money" and thing is not None and q.unit == "USD" and thing.lower() == "dollar":
