@@ -71,3 +71,34 @@ def test_when_a_source_spoke_is_no_time_of_the_event():
     held = reported.replace("ITAR-TASS reported September 26", "to be held on September 26, ITAR-TASS reported")
     report = storydiff.compare_articles([make_article(scheduled, "a.txt"), make_article(held, "c.txt")])
     assert [v.conflict_kind for v in report.conflicts] == ["time"]
+
+
+@pytest.mark.parametrize(("left", "right"), [
+    # ecb-21_8ecb, ecb-21_6ecb: the police named the victim a day after she was hit
+    ("Police identified the victim on Thursday as LuAnn Marie Johnson of Burnsville.",
+     "66-year-old Luann Johnson, of Burnsville, was hit while walking in the crosswalk around 7 p.m. "
+     "Wednesday night."),
+    # ecb-35_3ecb, ecb-35_1ecb: the arrest on Tuesday, the game on Sunday
+    ("San Diego Chargers receiver Vincent Jackson was arrested on suspicion of drunk driving on Tuesday "
+     "morning, five days before a key NFL playoff game.",
+     "An arrest for suspicion of driving under the influence will not affect the playing status of San Diego "
+     "Chargers wide receiver Vincent Jackson for Sunday's divisional playoff game at Pittsburgh."),
+])
+def test_the_days_of_two_happenings_do_not_conflict(left, right):
+    import storydiff
+    from storydiff.ingest import make_article
+
+    report = storydiff.compare_articles([make_article(left, "a.txt"), make_article(right, "b.txt")])
+    assert [v.reason for v in report.conflicts if v.conflict_kind == "time"] == []
+
+
+def test_the_days_of_one_happening_still_conflict():
+    import storydiff
+    from storydiff.ingest import make_article
+
+    # ecb-21_6ecb's sentence against the same with the day changed: one accident, two days
+    left = ("66-year-old Luann Johnson, of Burnsville, was hit while walking in the crosswalk around 7 p.m. "
+            "Wednesday night.")
+    right = "Luann Johnson, 66, of Burnsville, was hit by a car while walking in a crosswalk on Tuesday night."
+    report = storydiff.compare_articles([make_article(left, "a.txt"), make_article(right, "b.txt")])
+    assert [v.conflict_kind for v in report.conflicts] == ["time"]

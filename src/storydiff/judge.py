@@ -23,13 +23,13 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .align import ScoreMatrix
-from .model import Article, Claim, EventOrder, Evidence, Quantity, Quote, Span, Verdict, relative_gap
+from .model import Article, Claim, EventOrder, Evidence, Quantity, Quote, Span, TimeMention, Verdict, relative_gap
 from .nlp.quotes import is_named_speaker
 from .nlp.times import same_time
 from .nlp.wording import content_share, word_diff
 from .settings import Settings
 
-STAGE_VERSION = "storydiff.judge.rules.v12"  # v2: order-of-events conflicts; v3: anchors in the sentence before;
+STAGE_VERSION = "storydiff.judge.rules.v13"  # v2: order-of-events conflicts; v3: anchors in the sentence before;
 # v4: a negation conflicts only where it denies a word the other sentence affirms; v5: figures that agree
 # are paired first, and differing ordinals conflict only when they rank the same thing; v6: quotes pair
 # only when they share their content words, respellings are no rewording, a surname spelled two ways
@@ -39,7 +39,7 @@ STAGE_VERSION = "storydiff.judge.rules.v12"  # v2: order-of-events conflicts; v3
 # touch at an open bound ("30 hours" / "more than 30 hours") are compatible; v9: the time a source spoke
 # ("said on Tuesday") is no time of the event; v10: a holder and its initials are one ("IDF"); v11: a
 # converted amount is no figure reported only by one side; v12: figures that differ conflict only when
-# each is the other's best counterpart
+# each is the other's best counterpart; v13: two times conflict only when they can date one happening
 
 QUOTE_MATCH = 0.7  # share of the shorter quote's words found in order in the other
 FIGURE_PAIR_MIN = 0.5  # combined claim + context similarity for two figures to be about one thing
@@ -406,7 +406,24 @@ def _reported_by(q: Quantity, claims: list[Claim]) -> bool:
 
 # ---------------------------------------------------------------- times, statements
 
+# MiniLM cosine of two single words above which two times may date one happening: talk / meeting 0.49,
+# attack / strike 0.50, shoot / kill 0.59, meet / meeting 0.85; identify / hit 0.35, fire (a coach) /
+# return 0.35, game / arrest 0.26.
+EVENT_WORD_MIN = 0.4
+
+
+def _same_event(x: TimeMention, y: TimeMention, phrases: PhraseVectors | None) -> bool:
+    """Whether two times can date one happening: either names none, they share a word, or two of
+    their words are near in meaning. "Police identified the victim on Thursday" and "was hit while
+    walking ... Wednesday night" date two happenings, and do not disagree on either's day."""
+    if not x.events or not y.events or set(x.events) & set(y.events):
+        return True
+    return phrases is not None and any(phrases.similarity(p, q) >= EVENT_WORD_MIN for p in x.events for q in y.events)
+
+
 def judge_times(ctx: PairContext, used_pairs: set) -> list[Verdict]:
+    if ctx.phrases is not None:
+        ctx.phrases.embed([w for c in (*ctx.left, *ctx.right) for t in c.times for w in t.events])
     verdicts = []
     for i, a in enumerate(ctx.left):
         for j, b in enumerate(ctx.right):
@@ -416,7 +433,7 @@ def judge_times(ctx: PairContext, used_pairs: set) -> list[Verdict]:
                 # When a source spoke is no time of the event: "reported September 26" / "scheduled for December 15"
                 ta = [t for t in a.times if t.kind == kind and not t.of_report]
                 tb = [t for t in b.times if t.kind == kind and not t.of_report]
-                comparable = [(x, y, same_time(x, y)) for x in ta for y in tb]
+                comparable = [(x, y, same_time(x, y)) for x in ta for y in tb if _same_event(x, y, ctx.phrases)]
                 comparable = [c for c in comparable if c[2] is not None]
                 if comparable and not any(same for _, _, same in comparable):
                     x, y, _ = comparable[0]

@@ -160,6 +160,9 @@ class TimeMention:
     kind: TimeKind
     value: str | None = None  # normalised: "2023-10-07", "17:00", "tuesday"
     of_report: bool = False  # when the source spoke ("ITAR-TASS reported September 26"), not when it happened
+    # what happened then, as lemmas from the word the time dates up to its verb: ("identify",) for
+    # "identified the victim on Thursday", ("suspicion", "arrest") for "arrested on suspicion ... on Tuesday"
+    events: tuple[str, ...] = ()
 
 
 OrderRelation = Literal["before", "after", "during"]

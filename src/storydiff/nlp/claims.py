@@ -17,7 +17,7 @@ from .quotes import quotes_from_doc
 from .sentences import paragraphs, split_sentences
 from .times import extract_times, is_dateline
 
-STAGE_VERSION = "storydiff.claims.v19"  # v2: Claim.orders; v3: orders anchored in the sentence before;
+STAGE_VERSION = "storydiff.claims.v20"  # v2: Claim.orders; v3: orders anchored in the sentence before;
 # v4: Claim.lemmas and Claim.negated_lemmas (what a negation denies); v5: "over" after an amount is no hedge;
 # v6: label numbers ("Week 17") are no figures, "6: 00 p.m." is 6 p.m., Quantity.holder (whose figure it is),
 # "13 more than X" is a difference; v7: a dateline ("Updated 4: 08 p. m. ET") is no claim; v8: "his first 17
@@ -31,7 +31,8 @@ STAGE_VERSION = "storydiff.claims.v19"  # v2: Claim.orders; v3: orders anchored 
 # "two other rifles", "another 12" count ones besides those counted (unit "more"), not a total; v18: other
 # countries' money ("HK$2.5 billion", "$US1 million", "CHF 20 million", "euro110 billion", roubles, rand),
 # lakh and crore, and bracketed conversions ("85 million euros ($108 million)") read as about that much;
-# v19: an ordinal's thing keeps the words that narrow it ("NBA head coach", "Eastern Conference head coach")
+# v19: an ordinal's thing keeps the words that narrow it ("NBA head coach", "Eastern Conference head coach");
+# v20: TimeMention.events (what happened then: "identify" for "identified the victim on Thursday")
 
 _ENTITY_LABELS = {"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "EVENT", "LAW", "PRODUCT"}
 _MIN_WORDS = 4
@@ -109,6 +110,38 @@ def _dates_a_report(span, start: int, end: int) -> bool:
     elif root.dep_ not in ("npadvmod", "tmod", "advmod", "obl"):
         return False
     return head.pos_ == "VERB" and head.lemma_.lower() in _REPORTING
+
+
+# Words a time hangs from that name no event of their own: from "7 p.m. Wednesday night" the climb goes
+# on to what happened then; a light verb ("took place on Tuesday") names none either.
+_TIME_WORDS = frozenset("night morning afternoon evening day week weekend month year hour minute time today "
+                        "tonight yesterday tomorrow date".split())
+_LIGHT_VERBS = frozenset("be have take happen occur hold come do make get go begin start".split())
+
+
+def _time_events(span, start: int, end: int) -> tuple[str, ...]:
+    """What happened at the time at [start, end) of the sentence, as lemmas: the nouns and the verb
+    the time dates, from the time up to the first verb ("Police identified the victim on Thursday":
+    identify; "Sunday's divisional playoff game": game; "arrested on suspicion of drunk driving on
+    Tuesday": suspicion, arrest, since the parser may hang the time on either). Empty where the parse
+    names none. Two reports' times of two events ("identified on Thursday", "hit while walking
+    Wednesday night") do not disagree on when anything happened."""
+    _, roots = phrase_tokens(span, start, end)
+    if len(roots) != 1:
+        return ()
+    token, events = roots[0], []
+    while token.head.i != token.i and len(events) < 4:
+        token = token.head
+        lemma = token.lemma_.lower()
+        if token.pos_ == "ADP" or lemma in _TIME_WORDS or token.ent_type_ in ("DATE", "TIME"):
+            continue
+        if token.pos_ in ("VERB", "AUX"):
+            if lemma not in _LIGHT_VERBS:
+                events.append(lemma)
+            break
+        if token.pos_ in ("NOUN", "PROPN"):
+            events.append(lemma)
+    return tuple(events)
 
 
 def _withholds(head, neg) -> bool:
@@ -263,8 +296,9 @@ def _claim(article: Article, sentence: Sentence, span, quotes, doc_offset: int, 
     quantities = tuple(q if q.holder != PRONOUN_HOLDER else replace(q, holder=person_before)
                        for q in extract_quantities(sentence.text, doc=span, offset=sentence.start))
     own_quotes = tuple(q for q in quotes if sentence.start <= q.start < sentence.end)
-    times = tuple(replace(t, of_report=True) if _dates_a_report(span, t.start - sentence.start, t.end - sentence.start)
-                  else t for t in extract_times(sentence.text, offset=sentence.start))
+    times = tuple(replace(t, of_report=_dates_a_report(span, t.start - sentence.start, t.end - sentence.start),
+                          events=_time_events(span, t.start - sentence.start, t.end - sentence.start))
+                  for t in extract_times(sentence.text, offset=sentence.start))
     entities = tuple(dict.fromkeys(normalise_entity(e) for e in span.ents if e.label_ in _ENTITY_LABELS))
     negated = any(t.dep_ == "neg" for t in span)
     denied, withheld = negations(span)
