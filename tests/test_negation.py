@@ -111,3 +111,13 @@ def test_a_negation_that_withholds_an_answer_denies_nothing():
         "He did not specify the number of people in the building at the time of the blaze.") == []
     # A denial of what the other says still conflicts.
     assert _claim("Ketsoyan did not say the star went to the Promises Treatment Center.").negated_lemmas == ("say",)
+
+
+def test_not_just_denies_nothing():
+    # ecb-29_4ecbplus against ecb-29_3ecbplus: "not just a rookie record" says it is one, and more
+    left = ("This game was Andrew Luck's 7th game-winning drive of the season, tying an NFL record - not just a "
+            "rookie record.")
+    right = "That's both a rookie record and an NFL record."
+    assert _claim(left).negated_lemmas == ()
+    report = storydiff.compare_articles([make_article(left, "a.txt"), make_article(right, "b.txt")])
+    assert [v.reason for v in report.conflicts if v.conflict_kind == "negation"] == []

@@ -17,7 +17,7 @@ from .quotes import quotes_from_doc
 from .sentences import paragraphs, split_sentences
 from .times import extract_times, is_dateline
 
-STAGE_VERSION = "storydiff.claims.v20"  # v2: Claim.orders; v3: orders anchored in the sentence before;
+STAGE_VERSION = "storydiff.claims.v21"  # v2: Claim.orders; v3: orders anchored in the sentence before;
 # v4: Claim.lemmas and Claim.negated_lemmas (what a negation denies); v5: "over" after an amount is no hedge;
 # v6: label numbers ("Week 17") are no figures, "6: 00 p.m." is 6 p.m., Quantity.holder (whose figure it is),
 # "13 more than X" is a difference; v7: a dateline ("Updated 4: 08 p. m. ET") is no claim; v8: "his first 17
@@ -32,7 +32,8 @@ STAGE_VERSION = "storydiff.claims.v20"  # v2: Claim.orders; v3: orders anchored 
 # countries' money ("HK$2.5 billion", "$US1 million", "CHF 20 million", "euro110 billion", roubles, rand),
 # lakh and crore, and bracketed conversions ("85 million euros ($108 million)") read as about that much;
 # v19: an ordinal's thing keeps the words that narrow it ("NBA head coach", "Eastern Conference head coach");
-# v20: TimeMention.events (what happened then: "identify" for "identified the victim on Thursday")
+# v20: TimeMention.events (what happened then: "identify" for "identified the victim on Thursday"); v21:
+# "not just", "not only" deny nothing
 
 _ENTITY_LABELS = {"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "EVENT", "LAW", "PRODUCT"}
 _MIN_WORDS = 4
@@ -74,6 +75,9 @@ def negations(span) -> tuple[tuple[str, ...], tuple[str, ...]]:
     for neg in span:
         if neg.dep_ != "neg":
             continue
+        after = neg.doc[neg.i + 1] if neg.i + 1 < len(neg.doc) else None
+        if after is not None and after.lower_ in _NOT_JUST:
+            continue  # "tying an NFL record - not just a rookie record": both, and more
         head = neg.head
         if _withholds(head, neg):
             withheld.append(head.lemma_.lower())
@@ -92,6 +96,7 @@ def negations(span) -> tuple[tuple[str, ...], tuple[str, ...]]:
 
 
 _WH_TAGS = {"WDT", "WP", "WP$", "WRB"}
+_NOT_JUST = frozenset("just only merely simply solely".split())
 _REPORTING = {"say", "report", "tell", "state", "add", "confirm", "cite", "quote", "write", "note", "comment",
               "speak", "announce", "reveal", "disclose", "claim", "explain", "insist", "testify"}
 
