@@ -53,8 +53,9 @@ DECISIVE_SEVERITY = 1.0
 
 
 @dataclass(frozen=True)
-class Analysis:
-    """One article's claims and their embeddings: what the comparison needs, computed once per text."""
+class ArticleAnalysis:
+    """One article's claims and their embeddings: what the check needs, computed once per text
+    (`pipeline.Analysis` is the same for many articles at once, as `compare` and stories use it)."""
 
     article: Article
     claims: list[Claim]
@@ -100,20 +101,20 @@ class CheckReport:
 
 # ---------------------------------------------------------------- analysis (shared with compare)
 
-def analyse(article: Article, embedder: Embedder) -> Analysis:
+def analyse(article: Article, embedder: Embedder) -> ArticleAnalysis:
     """Claims and embeddings of one article, exactly as compare computes them."""
     from .pipeline import analyse_articles
 
     (claims,), claim_vecs, figure_vecs = analyse_articles([article], embedder=embedder)
-    return Analysis(article, claims, claim_vecs, figure_vecs)
+    return ArticleAnalysis(article, claims, claim_vecs, figure_vecs)
 
 
 @dataclass(frozen=True)
 class PairResult:
     """The rule verdicts between a source and a derived text, read from the derived side."""
 
-    source: Analysis
-    derived: Analysis
+    source: ArticleAnalysis
+    derived: ArticleAnalysis
     matrix: align.ScoreMatrix  # rows: source claims, columns: derived claims
     verdicts: list[Verdict]
     settings: Settings
@@ -128,7 +129,7 @@ class PairResult:
         return float(self.matrix.score[:, j].max()) if self.source.claims else 0.0
 
 
-def judge_derived(source: Analysis, derived: Analysis, settings: Settings,
+def judge_derived(source: ArticleAnalysis, derived: ArticleAnalysis, settings: Settings,
                   embedder: Embedder | None = None) -> PairResult:
     """compare's verdicts between two analysed articles: judge_pair, then what only the derived text says.
 
@@ -239,8 +240,9 @@ def as_article(item: Article | str | Path, role: str, settings: Settings) -> Art
     return ingest.make_article(text, f"<{role} text>")
 
 
-def check_analysed(source: Analysis, derived: Analysis, settings: Settings, *, embedder: Embedder | None = None,
-                   model=None, pair_judge=None, use_pair_judge: bool = True) -> CheckReport:
+def check_analysed(source: ArticleAnalysis, derived: ArticleAnalysis, settings: Settings, *,
+                   embedder: Embedder | None = None, model=None, pair_judge=None,
+                   use_pair_judge: bool = True) -> CheckReport:
     """The check on already analysed texts (evaluation caches the analyses of repeated sources)."""
     from .backends.judges import get_pair_judge
     from .judge_features import doc_features, load_judge_model
@@ -355,5 +357,5 @@ def _premise(result: PairResult, j: int, scope: str, rule_verdicts: list[Verdict
     return " ".join(c.text for c in top), ev
 
 
-__all__ = ["Analysis", "CheckReport", "ClaimCheck", "analyse", "as_article", "check", "check_analysed",
+__all__ = ["ArticleAnalysis", "CheckReport", "ClaimCheck", "analyse", "as_article", "check", "check_analysed",
            "decisive_conflict", "judge_derived", "Span"]
