@@ -375,3 +375,23 @@ def test_evaluate_stories_scores_a_labelled_file_in_file_and_date_order(ecb_rows
     assert result["date_order"] is not None
     assert result["date_order"]["bcubed"]["f1"] >= 0.9
     assert result["articles_per_s"] > 0
+
+
+XSUMFAITH = SHARED_DATA / "consistency" / "xsumfaith-val.jsonl"
+
+
+@pytest.mark.skipif(not XSUMFAITH.exists(), reason=f"{XSUMFAITH} is absent (evaluation data lives in ../shared/data)")
+def test_a_pages_notice_line_is_no_part_of_the_lead():
+    # Two BBC sport pages (xsumfaith-79, a Test match at Old Trafford, and xsumfaith-484, Wales at
+    # Euro 2016) open with the same player notice; it made a third of each lead and joined them.
+    from storydiff.stories import lead_text
+
+    rows = {r["id"]: r["source"] for r in map(json.loads, XSUMFAITH.open(encoding="utf-8"))}
+    cricket, football = (make_article(rows[i], i) for i in ("xsumfaith-79", "xsumfaith-484"))
+    assert cricket.text.startswith("Media playback is not supported on this device")
+    assert lead_text(cricket, 300).startswith("The hosts won with a day to spare at Old Trafford")
+    settings = load_settings()
+    signals = signals_for([cricket, football], settings)
+    assert float(np.dot(signals[0].vector, signals[1].vector)) < 0.5
+    clusterer = StoryClusterer(settings)
+    assert len(set(clusterer.add_many(signals))) == 2

@@ -108,7 +108,8 @@ from .errors import SettingsError
 from .model import Article
 from .settings import Settings, load_settings
 
-STAGE_VERSION = "storydiff.stories.v3"  # v2: ages are figure keys ("age:61"); v3: claims v18's currencies
+STAGE_VERSION = "storydiff.stories.v4"  # v2: ages are figure keys ("age:61"); v3: claims v18's currencies;
+# v4: notice lines ("Media playback is not supported on this device") are no part of the lead
 
 
 @dataclass(frozen=True)
@@ -125,9 +126,18 @@ class StorySignals:
 _ENTITY_LABELS = {"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "EVENT"}
 
 
+# Page furniture that plain-text dumps of news pages keep at the top ("Media playback is not supported on
+# this device" opens BBC sport pages): lines that say nothing of the story. Left in the lead, one such line
+# is a large part of 300 characters and pulls unrelated pages of one site together.
+_NOTICE_LINE = re.compile(
+    r"^\W*(?:media playback is (?:not supported|unsupported) on (?:this|your) device|image (?:copyright|caption)\b"
+    r"|(?:please )?enable javascript|this (?:video|content) is not available|advertisement)\W*$", re.I)
+
+
 def lead_text(article: Article, chars: int) -> str:
-    """Title (when known and not already the first line) and the opening of the text, cut at a word."""
-    text = article.text
+    """Title (when known and not already the first line) and the opening of the text, cut at a word;
+    notice lines (`_NOTICE_LINE`) left out."""
+    text = "\n".join(line for line in article.text.split("\n") if not _NOTICE_LINE.match(line.strip()))
     if article.title and not text.lstrip().startswith(article.title[:40]):
         text = f"{article.title}\n{text}"
     if len(text) <= chars:
