@@ -257,3 +257,31 @@ def test_bad_settings_and_engines_say_what_to_do(tmp_path, monkeypatch):
     monkeypatch.setattr(builtins, "__import__", no_ray)
     with pytest.raises(BatchError, match=r"pip install 'storydiff\[ray\]'"):
         run_batch(str(tmp_path / "in.jsonl"), str(tmp_path / "o"), engine="ray")
+
+
+class _Cluster:
+    """Enough of the `ray` module for `_gpus_per_actor`: a cluster's resources."""
+
+    def __init__(self, gpus: float):
+        self.gpus = gpus
+
+    def cluster_resources(self) -> dict:
+        return {"CPU": 16.0, "GPU": self.gpus}
+
+
+@pytest.mark.parametrize(("backend", "device", "gpus", "expected"), [
+    ("minilm", "cuda", 1, 1.0),  # the packaged MiniLM goes to torch on a GPU
+    ("minilm", "auto", 1, 0.0),  # ... but stays on ONNX Runtime's CPU with "auto"
+    ("minilm-torch", "auto", 1, 1.0),
+    ("sentence-transformers", "cuda", 1, 1.0),
+    ("minilm-int8", "cuda", 1, 0.0),  # CPU only
+    ("minilm-torch", "cpu", 1, 0.0),
+    ("minilm-torch", "cuda", 0, 0.0),  # no GPU in the cluster
+])
+def test_model_actors_ask_for_a_gpu_only_where_their_embedder_would_use_one(backend, device, gpus, expected):
+    from storydiff.batch.ray_engine import _gpus_per_actor
+    from storydiff.settings import load_settings
+
+    settings = load_settings().with_overrides({"embedder": {"device": device}})
+    assert _gpus_per_actor(_Cluster(gpus), settings, None, backend) == expected
+    assert _gpus_per_actor(_Cluster(gpus), settings, 0.25, backend) == 0.25  # an explicit share always wins

@@ -894,8 +894,9 @@ def revisions(url, db_path, settings_path, as_json):
 @click.option("--workers", type=click.IntRange(min=1), default=2, show_default=True,
               help="Ray actors for each model stage (embeddings, comparison).")
 @click.option("--gpus-per-actor", type=click.FloatRange(min=0), default=None,
-              help="GPUs for each embedding actor (default: 1 when the cluster has GPUs and [embedder] device "
-                   "is cuda or auto, else 0).")
+              help="GPUs for each model actor, story signals and comparison alike (default: 1 when the cluster "
+                   "has GPUs and that actor's embedder runs on one: [embedder] device = \"cuda\", or \"auto\" "
+                   "with a torch backend; the int8 MiniLM never does; else 0).")
 @click.option("--block-days", type=float, default=None, help="Width of a time block for story clustering "
               "(default: [batch] block_days, 7).")
 @click.option("--margin-days", type=float, default=None, help="How far either side of a block boundary "

@@ -47,14 +47,22 @@ def _dropped(df: pd.DataFrame) -> pd.DataFrame:
     return df[df["reason"].notna()][stages.SKIPPED_COLUMNS]
 
 
-def _gpus_per_actor(ray, settings: Settings, requested: float | None) -> float:
-    """Explicit when given; else one GPU per embedding actor when the cluster has GPUs and the
-    story embedder is set to use one ([embedder] device = "cuda" or "auto"; minilm-int8 is CPU only)."""
+def _runs_on_gpu(backend: str, device: str) -> bool:
+    """Whether `backends.embedder.get_embedder` would put this backend on a GPU where one exists:
+    the int8 MiniLM never, the packaged ONNX MiniLM only when [embedder] device names one ("cuda"),
+    the torch backends unless the device is "cpu"."""
+    if backend == "minilm-int8" or device == "cpu":
+        return False
+    return device != "auto" if backend == "minilm" else True
+
+
+def _gpus_per_actor(ray, settings: Settings, requested: float | None, backend: str) -> float:
+    """Explicit when given; else one GPU per model actor when the cluster has GPUs and the actor's
+    embedder (`backend`) would run on one."""
     if requested is not None:
         return requested
     has_gpu = ray.cluster_resources().get("GPU", 0) > 0
-    backend = settings.get("stories", "embedder") or settings.get("embedder", "backend")
-    return 1.0 if has_gpu and backend != "minilm-int8" and settings.get("embedder", "device") != "cpu" else 0.0
+    return 1.0 if has_gpu and _runs_on_gpu(backend, settings.get("embedder", "device")) else 0.0
 
 
 def run(files: list[str], output: str, settings: Settings, params: clustering.BlockParams, *,
@@ -112,7 +120,9 @@ def _run(ray, files, output, settings, params, workers, batch_size, gpus_per_act
     # Materialised above, so the embedding actors never hold the CPUs their input still needs.
     signals = articles.map_batches(
         stages.SignalStage, fn_constructor_args=(settings,), batch_size=batch_size, batch_format="pandas",
-        compute=ActorPoolStrategy(size=workers), num_gpus=_gpus_per_actor(ray, settings, gpus_per_actor))
+        compute=ActorPoolStrategy(size=workers),
+        num_gpus=_gpus_per_actor(ray, settings, gpus_per_actor,
+                                 settings.get("stories", "embedder") or settings.get("embedder", "backend")))
     blocked = signals.map_batches(clustering.assign_block, fn_kwargs={"params": params}, batch_format="pandas")
     clustered = blocked.groupby("block").map_groups(clustering.cluster_block, fn_kwargs={"settings": settings},
                                                     batch_format="pandas").materialize()
@@ -131,8 +141,10 @@ def _run(ray, files, output, settings, params, workers, batch_size, gpus_per_act
     # Grouping (a shuffle: tasks) is kept apart from the model actors, so the two never wait on each other's CPUs.
     packed = final.groupby("story_id").map_groups(stages.pack_story, batch_format="pandas")
     packed = packed.repartition(_blocks(packed.count(), workers, 8)).materialize()
-    compared = packed.map_batches(stages.CompareStage, fn_constructor_args=(settings,), batch_size=1,
-                                  batch_format="pandas", compute=ActorPoolStrategy(size=workers)).materialize()
+    compared = packed.map_batches(
+        stages.CompareStage, fn_constructor_args=(settings,), batch_size=1, batch_format="pandas",
+        compute=ActorPoolStrategy(size=workers),
+        num_gpus=_gpus_per_actor(ray, settings, gpus_per_actor, settings.get("embedder", "backend"))).materialize()
     # The comparison extracted each article's claims; the claims dataset is made from them.
     claims = compared.map_batches(stages.story_claim_rows, batch_format="pandas").materialize()
     stories = compared.select_columns(stages.STORY_COLUMNS).materialize()
