@@ -208,3 +208,13 @@ def test_ordinals_ranking_the_same_thing_still_conflict():
     right = "This marks Netanyahu's fourth visit to the U.S. during Trump's second term."
     found = [v for v in conflicts(left, right) if v.detail.get("left", {}).get("kind") == "ordinal"]
     assert [(v.detail["left"]["value"], v.detail["right"]["value"]) for v in found] == [(3, 4)]
+
+
+def test_a_converted_amount_says_so():
+    from storydiff.judge import describe
+    from storydiff.nlp.quantities import extract_quantities
+
+    # ecb-24_3ecb: the dollars convert the euros, so the range is the conversion's
+    dollars = extract_quantities("Armed robbers stole diamonds valued at 85 million euros ($108 million) from the "
+                                 "Paris branch of jeweler Harry Winston.")[1]
+    assert describe(dollars) == "“$108 million” (102,600,000 to 113,400,000, converted from the amount before it)"

@@ -204,6 +204,8 @@ def describe(q: Quantity) -> str:
         rng = f"{'under' if iv.high_open else 'up to'} {hi}"
     else:
         rng = f"{lo} to {hi}"
+    if q.hedge == "converted":
+        rng += ", converted from the amount before it"
     return f"“{q.text}” ({rng})"
 
 
