@@ -57,3 +57,15 @@ def test_real_conflicts_among_five_reports_are_found(ecb_rows, ids, values):
 ])
 def test_false_conflicts_of_a_sports_recap_stay_few(ecb_rows, ids, ceiling):
     assert len(conflict_points(ecb_rows, ids)) <= ceiling
+
+
+def test_a_figure_only_one_report_gives_is_listed_once(ecb_rows):
+    # five reports of one heist: "85 million euros" was listed three times under "Only in", once per
+    # pair that lacks it; "an estimated $102 million", which another report's figure conflicts with,
+    # was listed under "Only in" as well as in the conflict
+    ids = ["ecb-24_12ecb", "ecb-24_5ecb", "ecb-24_10ecb", "ecb-24_8ecb", "ecb-24_3ecb"]
+    report = storydiff.compare_articles([make_article(ecb_rows[i]["text"], i) for i in ids])
+    figures = [v.detail["figure"]["text"] for v in report.unique if "figure" in v.detail]
+    assert figures.count("85 million euros") == 1
+    assert "an estimated $102 million" not in figures
+    assert any("an estimated $102 million" in v.reason for v in report.conflicts)

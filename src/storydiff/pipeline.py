@@ -14,7 +14,7 @@ from . import align, judge
 from .backends.embedder import Embedder, get_embedder
 from .backends.judges import get_pair_judge
 from .errors import InputError
-from .model import Article, Claim, Report
+from .model import Article, Claim, Report, Verdict
 from .nlp import claims as claims_stage
 from .nlp.language import SPACY_MODEL
 from .settings import Settings, load_settings
@@ -148,9 +148,29 @@ def compare_articles(articles: list[Article], settings: Settings | None = None,
         ctx = judge.PairContext(articles[i], articles[j], per_article[i], per_article[j], matrix,
                                 figure_vecs, settings, pair_judge, phrases)
         verdicts += judge.judge_pair(ctx, used)
+    verdicts = _figures_only_in_one(verdicts)
     for article, claims, scores in zip(articles, per_article, best):
         verdicts += judge.judge_unique(article, claims, scores, used, settings)
     return Report(tuple(articles), tuple(verdicts), versions, skipped=skipped)
+
+
+def _figures_only_in_one(verdicts: list[Verdict]) -> list[Verdict]:
+    """A figure one article reports is judged in each of its pairs. It is "reported only by" that
+    article once, not once per pair that lacks it (five reports of a heist listed "85 million euros"
+    three times), and not at all where another pair of articles paired it with a figure."""
+    def key(v: Verdict, e) -> tuple:
+        return e.article_id, e.claim_id, e.highlights
+
+    paired = {key(v, e) for v in verdicts if v.label != "only_in" and "left" in v.detail for e in v.evidence}
+    kept, seen = [], set()
+    for v in verdicts:
+        if v.label == "only_in" and "figure" in v.detail:
+            k = key(v, v.evidence[0])
+            if k in paired or k in seen:
+                continue
+            seen.add(k)
+        kept.append(v)
+    return kept
 
 
 def compare(articles_or_paths: Iterable[Article | str], settings: Settings | None = None) -> Report:
