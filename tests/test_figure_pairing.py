@@ -218,3 +218,14 @@ def test_a_converted_amount_says_so():
     dollars = extract_quantities("Armed robbers stole diamonds valued at 85 million euros ($108 million) from the "
                                  "Paris branch of jeweler Harry Winston.")[1]
     assert describe(dollars) == "“$108 million” (102,600,000 to 113,400,000, converted from the amount before it)"
+
+
+def test_two_conversions_are_compared_through_what_they_convert():
+    # ecb-20_1ecb and ecb-20_2ecb: "seven km (4 miles)" in both is one distance, one agreement
+    left = ("Another news agency quoted the governor as saying five people had received treatment after being "
+            "injured by the quake, which struck seven km (4 miles) east of Dargahan.")
+    right = ("The governor also said that five people had received treatment after being injured by the quake, "
+             "which struck seven km (4 miles) east of Dargahan.")
+    report = storydiff.compare_articles([make_article(left, "left.txt"), make_article(right, "right.txt")])
+    distances = [v for v in report.verdicts if v.detail.get("left", {}).get("kind") == "other"]
+    assert [(v.label, v.detail["left"]["unit"]) for v in distances] == [("agree", "km")]

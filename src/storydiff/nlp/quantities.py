@@ -950,11 +950,20 @@ def extract_quantities(text: str, doc=None, offset: int = 0) -> list[Quantity]:
     return _mark_conversions(found, text, offset)
 
 
-# "A$900,000 (£550,000; $680,000)", "85 million euros ($108 million)": the amounts in brackets are the
-# first converted at some day's rate and rounded, so they are read as about that much, not exactly,
-# with the first's hedge.
+# "A$900,000 (£550,000; $680,000)", "85 million euros ($108 million)", "seven km (4 miles)": the amounts
+# in brackets are the first converted (at some day's rate) and rounded, so they are read as about that
+# much, not exactly, with the first's hedge.
 _CONVERSION_GAP = re.compile(r"\s*[(;]\s*")
 CONVERSION_MARGIN = 0.05  # a few days' exchange-rate drift and the rounding of the conversion
+
+
+def _converts(previous: Quantity, q: Quantity) -> bool:
+    """Can `q` restate `previous` in another unit: money in money, or a measure in another measure
+    ("seven km (4 miles)")? Ages and counts restate nothing."""
+    if q.kind == previous.kind == "money":
+        return True
+    return (q.kind == previous.kind == "other" and q.unit != previous.unit
+            and "years old" not in (q.unit, previous.unit))
 
 
 def _mark_conversions(found: list[Quantity], text: str, offset: int) -> list[Quantity]:
@@ -963,7 +972,7 @@ def _mark_conversions(found: list[Quantity], text: str, offset: int) -> list[Qua
     for q in found:
         previous = out[-1] if out else None
         gap = text[previous.end - offset:q.start - offset] if previous else ""
-        if (q.kind == "money" and previous is not None and previous.kind == "money"
+        if (previous is not None and _converts(previous, q)
                 and _CONVERSION_GAP.fullmatch(gap) and ("(" in gap or previous.hedge == "converted")):
             original = original if previous.hedge == "converted" else previous
             unit = q.unit
