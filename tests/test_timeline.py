@@ -50,3 +50,11 @@ def test_dates_come_from_publication_else_the_dateline():
     published = make_article("An earthquake hit on Sunday, killing 10.", "b", published="2005-11-28T02:24:00Z")
     assert article_date(published) == ("2005-11-28", "published")
     assert article_date(make_article("An earthquake hit on Sunday, killing 10.", "c")) == (None, None)
+
+
+def test_a_conversion_is_no_second_point():
+    # ecb-24_3ecb: the dollars restate the euros; the timeline shows the report once
+    article = make_article("Armed robbers stole diamonds valued at 85 million euros ($108 million) from the Paris "
+                           "branch of jeweler Harry Winston, the city prosecutors ' office said.", "ecb-24_3ecb")
+    points = figure_timeline([article])
+    assert [(p.quantity.text, p.quantity.unit) for p in points] == [("85 million euros", "EUR")]

@@ -69,8 +69,8 @@ def figure_timeline(articles: list[Article], term: str | None = None, settings=N
         date, date_from = article_date(article)
         for claim in extract_claims(article):
             for q in claim.quantities:
-                if q.kind in ("ordinal", "fraction"):
-                    continue
+                if q.kind in ("ordinal", "fraction") or q.hedge == "converted":
+                    continue  # a conversion ("85 million euros ($108 million)") is the same report again
                 frame = q.frame
                 candidates.append((FigurePoint(article.id, article.label, date, date_from, q, claim.text),
                                    _context(claim.text, claim.start, q), frame))
