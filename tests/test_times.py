@@ -102,3 +102,15 @@ def test_the_days_of_one_happening_still_conflict():
     right = "Luann Johnson, 66, of Burnsville, was hit by a car while walking in a crosswalk on Tuesday night."
     report = storydiff.compare_articles([make_article(left, "a.txt"), make_article(right, "b.txt")])
     assert [v.conflict_kind for v in report.conflicts] == ["time"]
+
+
+def test_a_day_that_modifies_a_noun_dates_that_noun_alone():
+    import storydiff
+    from storydiff.ingest import make_article
+
+    # ecb-31_5ecbplus, ecb-31_4ecbplus: Creighton plays on Saturday the winner of Friday's semifinal
+    left = "Creighton (25-7) will play the winner of Friday's second semifinal between Evansville and Indiana State."
+    right = ("Creighton improved to 25-7 on the season and advances to play Saturday in a 1:35 pm semifinal against "
+             "Indiana State.")
+    report = storydiff.compare_articles([make_article(left, "a.txt"), make_article(right, "b.txt")])
+    assert [v.reason for v in report.conflicts if v.conflict_kind == "time"] == []

@@ -17,7 +17,7 @@ from .quotes import quotes_from_doc
 from .sentences import paragraphs, split_sentences
 from .times import extract_times, is_dateline
 
-STAGE_VERSION = "storydiff.claims.v22"  # v2: Claim.orders; v3: orders anchored in the sentence before;
+STAGE_VERSION = "storydiff.claims.v23"  # v2: Claim.orders; v3: orders anchored in the sentence before;
 # v4: Claim.lemmas and Claim.negated_lemmas (what a negation denies); v5: "over" after an amount is no hedge;
 # v6: label numbers ("Week 17") are no figures, "6: 00 p.m." is 6 p.m., Quantity.holder (whose figure it is),
 # "13 more than X" is a difference; v7: a dateline ("Updated 4: 08 p. m. ET") is no claim; v8: "his first 17
@@ -34,7 +34,7 @@ STAGE_VERSION = "storydiff.claims.v22"  # v2: Claim.orders; v3: orders anchored 
 # v19: an ordinal's thing keeps the words that narrow it ("NBA head coach", "Eastern Conference head coach");
 # v20: TimeMention.events (what happened then: "identify" for "identified the victim on Thursday"); v21:
 # "not just", "not only" deny nothing; v22: a measure in brackets after another unit's is a conversion
-# ("seven km (4 miles)")
+# ("seven km (4 miles)"); v23: a time that modifies a noun dates that noun alone ("Friday's semifinal")
 
 _ENTITY_LABELS = {"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "EVENT", "LAW", "PRODUCT"}
 _MIN_WORDS = 4
@@ -129,13 +129,16 @@ def _time_events(span, start: int, end: int) -> tuple[str, ...]:
     """What happened at the time at [start, end) of the sentence, as lemmas: the nouns and the verb
     the time dates, from the time up to the first verb ("Police identified the victim on Thursday":
     identify; "Sunday's divisional playoff game": game; "arrested on suspicion of drunk driving on
-    Tuesday": suspicion, arrest, since the parser may hang the time on either). Empty where the parse
-    names none. Two reports' times of two events ("identified on Thursday", "hit while walking
-    Wednesday night") do not disagree on when anything happened."""
+    Tuesday": suspicion, arrest, since the parser may hang the time on either). A time that modifies
+    a noun dates that noun alone ("the winner of Friday's semifinal" is no playing on Friday). Empty
+    where the parse names none. Two reports' times of two events ("identified on Thursday", "hit while
+    walking Wednesday night") do not disagree on when anything happened."""
     _, roots = phrase_tokens(span, start, end)
     if len(roots) != 1:
         return ()
     token, events = roots[0], []
+    if token.dep_ in ("poss", "compound", "nmod") and token.head.pos_ in ("NOUN", "PROPN"):
+        return (token.head.lemma_.lower(),)  # "Friday's second semifinal" dates the semifinal, nothing above it
     while token.head.i != token.i and len(events) < 4:
         token = token.head
         lemma = token.lemma_.lower()
