@@ -242,3 +242,18 @@ def test_check_reads_the_order_of_events_as_compare_does():
     assert claim.label == "contradicted"
     assert claim.verdict is not None and "left_order" in claim.verdict.detail
     assert check(source, source).claims[0].label == "supported"
+
+
+@pytest.mark.parametrize(("derived", "label"), [
+    # a rewrite that gives only the converted amount says what the source says
+    ("Robbers stole diamonds worth $108 million from Harry Winston in Paris, prosecutors said.", "supported"),
+    # more than the amount is not established by it, though it overlaps the conversion's range
+    ("Robbers stole diamonds worth at least $110 million from Harry Winston in Paris, prosecutors said.",
+     "not in source"),
+])
+def test_a_converted_amount_in_the_source_establishes_that_amount(derived, label):
+    # ecb-24_3ecb; the derived sentences are rewrites of it written for this test
+    source = ("Armed robbers stole diamonds valued at 85 million euros ($108 million) from the Paris branch of "
+              "jeweler Harry Winston, the city prosecutors' office said.")
+    report = check(make_article(source, "source.txt"), make_article(derived, "derived.txt"))
+    assert [c.label for c in report.claims] == [label]

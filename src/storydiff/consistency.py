@@ -41,7 +41,8 @@ from .nlp import claims as claims_stage
 from .nlp.language import SPACY_MODEL
 from .settings import Settings, load_settings
 
-STAGE_VERSION = "storydiff.check.v2"  # v2: a far-off figure or duration makes the text inconsistent
+STAGE_VERSION = "storydiff.check.v3"  # v2: a far-off figure or duration makes the text inconsistent;
+# v3: a converted source figure establishes its amount
 
 ClaimLabel = Literal["supported", "contradicted", "not in source"]
 TOP_EVIDENCE = 3  # source sentences given to a pair judge as the premise (premise_scope "evidence")
@@ -204,6 +205,12 @@ def _establishes(v: Verdict) -> bool:
         src, der = v.detail["left"]["interval"], v.detail["right"]["interval"]
     except (KeyError, TypeError):
         return True  # not a figure pair: compatible stays supported
+    if v.detail["left"].get("hedge") == "converted":
+        # a conversion's range is the uncertainty of one amount ("85 million euros ($108 million)"):
+        # the amount itself is what the source establishes
+        value = v.detail["left"]["value"]
+        return ((der["low"] is None or der["low"] < value or der["low"] == value and not der["low_open"])
+                and (der["high"] is None or der["high"] > value or der["high"] == value and not der["high_open"]))
     low_ok = der["low"] is None or (src["low"] is not None and (
         der["low"] < src["low"] or (der["low"] == src["low"] and (src["low_open"] or not der["low_open"]))))
     high_ok = der["high"] is None or (src["high"] is not None and (
