@@ -543,3 +543,10 @@ def test_span_doc_offsets(nlp):
     toll = next(q for q in found if q.text == "at least 57,575")
     assert article[toll.start:toll.end] == "at least 57,575"
     assert toll.predicate == "kill"
+
+
+def test_one_currency_written_alike_in_brackets_is_no_conversion():
+    # pt polytope-137 (as the file has it): two pound amounts, neither restates the other
+    first, second = extract_quantities("london to cannes and £ 8,895 ( £ 13,343 ) from london")
+    assert (first.unit, second.unit, second.hedge) == ("GBP", "GBP", None)
+    assert second.interval.low == second.interval.high == 13343

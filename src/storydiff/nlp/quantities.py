@@ -957,6 +957,15 @@ _CONVERSION_GAP = re.compile(r"\s*[(;]\s*")
 CONVERSION_MARGIN = 0.05  # a few days' exchange-rate drift and the rounding of the conversion
 
 
+_MONEY_MARK = re.compile(r"([A-Za-z]*[$£€¥₹][A-Za-z]*)\s?\d")
+
+
+def _money_mark(text: str) -> str | None:
+    """How an amount writes its currency: "$US" in "$US1 million", "$" in "$1.52 million"."""
+    m = _MONEY_MARK.search(text)
+    return m.group(1) if m else None
+
+
 def _converts(previous: Quantity, q: Quantity) -> bool:
     """Can `q` restate `previous` in another unit: money in money, or a measure in another measure
     ("seven km (4 miles)")? Ages and counts restate nothing."""
@@ -977,6 +986,9 @@ def _mark_conversions(found: list[Quantity], text: str, offset: int) -> list[Qua
             original = original if previous.hedge == "converted" else previous
             unit = q.unit
             if unit == original.unit and q.value != original.value:
+                if _money_mark(q.text) == _money_mark(original.text):
+                    out.append(q)  # "£8,895 (£13,343)": one currency written alike is no conversion
+                    continue
                 unit = f"{unit} (local)"  # "$US1 million ($1.52 million)": the bracket's $ is the paper's own
             # the original's range at the bracket's rate ("up to 700,000 yuan (£72,000)" is up to about
             # £72,000), widened by the margin
