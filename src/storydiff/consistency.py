@@ -36,7 +36,7 @@ import numpy as np
 
 from . import align, judge
 from .backends.embedder import Embedder, get_embedder
-from .model import Article, Claim, Evidence, Span, Verdict
+from .model import Article, Claim, Evidence, Interval, Span, Verdict
 from .nlp import claims as claims_stage
 from .nlp.language import SPACY_MODEL
 from .settings import Settings, load_settings
@@ -208,9 +208,7 @@ def _establishes(v: Verdict) -> bool:
     if v.detail["left"].get("hedge") == "converted":
         # a conversion's range is the uncertainty of one amount ("85 million euros ($108 million)"):
         # the amount itself is what the source establishes
-        value = v.detail["left"]["value"]
-        return ((der["low"] is None or der["low"] < value or der["low"] == value and not der["low_open"])
-                and (der["high"] is None or der["high"] > value or der["high"] == value and not der["high_open"]))
+        return Interval(**der).contains(v.detail["left"]["value"])
     low_ok = der["low"] is None or (src["low"] is not None and (
         der["low"] < src["low"] or (der["low"] == src["low"] and (src["low_open"] or not der["low_open"]))))
     high_ok = der["high"] is None or (src["high"] is not None and (

@@ -158,14 +158,14 @@ def _figures_only_in_one(verdicts: list[Verdict]) -> list[Verdict]:
     """A figure one article reports is judged in each of its pairs. It is "reported only by" that
     article once, not once per pair that lacks it (five reports of a heist listed "85 million euros"
     three times), and not at all where another pair of articles paired it with a figure."""
-    def key(v: Verdict, e) -> tuple:
+    def key(e) -> tuple:
         return e.article_id, e.claim_id, e.highlights
 
-    paired = {key(v, e) for v in verdicts if v.label != "only_in" and "left" in v.detail for e in v.evidence}
+    paired = {key(e) for v in verdicts if v.label != "only_in" and "left" in v.detail for e in v.evidence}
     kept, seen = [], set()
     for v in verdicts:
         if v.label == "only_in" and "figure" in v.detail:
-            k = key(v, v.evidence[0])
+            k = key(v.evidence[0])
             if k in paired or k in seen:
                 continue
             seen.add(k)
