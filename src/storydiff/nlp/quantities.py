@@ -957,7 +957,7 @@ _CONVERSION_GAP = re.compile(r"\s*[(;]\s*")
 CONVERSION_MARGIN = 0.05  # a few days' exchange-rate drift and the rounding of the conversion
 
 
-_MONEY_MARK = re.compile(r"([A-Za-z]*[$£€¥₹][A-Za-z]*)\s?\d")
+_MONEY_MARK = re.compile(rf"([A-Za-z]*[{''.join(_CURRENCY_SYMBOLS)}][A-Za-z]*)\s?\d")
 
 
 def _money_mark(text: str) -> str | None:
