@@ -103,14 +103,18 @@ _REPORTING = {"say", "report", "tell", "state", "add", "confirm", "cite", "quote
               "speak", "announce", "reveal", "disclose", "claim", "explain", "insist", "testify"}
 
 
-def _dates_a_report(span, start: int, end: int) -> bool:
-    """Does the time at [start, end) of the sentence date a report of the news ("said on Tuesday",
-    "ITAR-TASS reported September 26") rather than the news itself? Two reports of one event date
-    their sources' words differently without disagreeing on when anything happened."""
+def _time_root(span, start: int, end: int):
+    """The one token of the time at [start, end) of the sentence whose head lies outside it, or None."""
     _, roots = phrase_tokens(span, start, end)
-    if len(roots) != 1:
+    return roots[0] if len(roots) == 1 else None
+
+
+def _dates_a_report(root) -> bool:
+    """Does the time whose root is `root` date a report of the news ("said on Tuesday", "ITAR-TASS
+    reported September 26") rather than the news itself? Two reports of one event date their
+    sources' words differently without disagreeing on when anything happened."""
+    if root is None:
         return False
-    root = roots[0]
     head = root.head
     if root.dep_ == "pobj" and head.dep_ == "prep":  # "said on Tuesday"
         head = head.head
@@ -126,18 +130,17 @@ _TIME_WORDS = frozenset("night morning afternoon evening day week weekend month 
 _LIGHT_VERBS = frozenset("be have take happen occur hold come do make get go begin start".split())
 
 
-def _time_events(span, start: int, end: int) -> tuple[str, ...]:
-    """What happened at the time at [start, end) of the sentence, as lemmas: the nouns and the verb
+def _time_events(root) -> tuple[str, ...]:
+    """What happened at the time whose root is `root`, as lemmas: the nouns and the verb
     the time dates, from the time up to the first verb ("Police identified the victim on Thursday":
     identify; "Sunday's divisional playoff game": game; "arrested on suspicion of drunk driving on
     Tuesday": suspicion, arrest, since the parser may hang the time on either). A time that modifies
     a noun dates that noun alone ("the winner of Friday's semifinal" is no playing on Friday). Empty
     where the parse names none. Two reports' times of two events ("identified on Thursday", "hit while
     walking Wednesday night") do not disagree on when anything happened."""
-    _, roots = phrase_tokens(span, start, end)
-    if len(roots) != 1:
+    if root is None:
         return ()
-    token, events = roots[0], []
+    token, events = root, []
     if token.dep_ in ("poss", "compound", "nmod") and token.head.pos_ in ("NOUN", "PROPN"):
         return (token.head.lemma_.lower(),)  # "Friday's second semifinal" dates the semifinal, nothing above it
     while token.head.i != token.i and len(events) < 4:
@@ -306,9 +309,9 @@ def _claim(article: Article, sentence: Sentence, span, quotes, doc_offset: int, 
     quantities = tuple(q if q.holder != PRONOUN_HOLDER else replace(q, holder=person_before)
                        for q in extract_quantities(sentence.text, doc=span, offset=sentence.start))
     own_quotes = tuple(q for q in quotes if sentence.start <= q.start < sentence.end)
-    times = tuple(replace(t, of_report=_dates_a_report(span, t.start - sentence.start, t.end - sentence.start),
-                          events=_time_events(span, t.start - sentence.start, t.end - sentence.start))
-                  for t in extract_times(sentence.text, offset=sentence.start))
+    times = tuple(replace(t, of_report=_dates_a_report(root), events=_time_events(root))
+                  for t in extract_times(sentence.text, offset=sentence.start)
+                  for root in [_time_root(span, t.start - sentence.start, t.end - sentence.start)])
     entities = tuple(dict.fromkeys(normalise_entity(e) for e in span.ents if e.label_ in _ENTITY_LABELS))
     negated = any(t.dep_ == "neg" for t in span)
     denied, withheld = negations(span)
