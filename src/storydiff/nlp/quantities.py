@@ -215,11 +215,16 @@ _WORD_NUMBER = (
 )
 _FRACTION_WORDS = _alternation(_FRACTIONS)
 
+# Currencies written in letters against the digits ("$US1 million", "euro110 billion", "Rs500", "KSh5"):
+# the letters before such a number are no code ("G7"). Python's look-behinds take one width each.
+_LETTER_CURRENCIES = (r"\$[A-Z]", r"\$[A-Z]{2}", r"\$[A-Z]{3}", "euro", "Rs", "Ksh", "KSh")
+_AFTER_LETTER_CURRENCY = "|".join(f"(?<={c})" for c in _LETTER_CURRENCIES)
+
 _CORE = re.compile(
     # Every figure starts a word (a digit after a letter is a code: "G7"); the
     # lookarounds reject mid-word positions before the long alternation runs.
     rf"""
-    (?:(?<![A-Za-z])(?=[\dA-Za-z])|(?:(?<=\$[A-Z])|(?<=\$[A-Z]{{2}})|(?<=\$[A-Z]{{3}})|(?<=euro)|(?<=Rs)|(?<=Ksh)|(?<=KSh))(?=\d))
+    (?:(?<![A-Za-z])(?=[\dA-Za-z])|(?:{_AFTER_LETTER_CURRENCY})(?=\d))
     (?:
     (?P<rate>(?:one|1)\s+in\s+(?:every\s+)?(?:\d{{1,3}}(?:,\d{{3}})+|\d+|{_W_TENS}|{_W_SMALL})\b)
   | (?P<fraction>
@@ -250,9 +255,7 @@ _CURRENCY_LEFT = re.compile(
     r"|(?<![A-Za-z])(?P<attached>euro)"  # attached only: "Euro 2016" is a football championship
     rf"|(?P<symbol>[{''.join(_CURRENCY_SYMBOLS)}])\s?)$"
 )
-# A currency prefix written against the digits ("$US1 million", "euro110 billion", "Rs500"): the
-# letters before the number are no code ("G7").
-_LETTER_CURRENCY = re.compile(r"(?:\$[A-Z]{1,3}|euro|Rs|Ksh|KSh)$")
+_LETTER_CURRENCY = re.compile(f"(?:{'|'.join(_LETTER_CURRENCIES)})$")
 _CURRENCY_LEFT_REACH = 6  # characters before a figure where its currency may start: "$US", "CHF ", "euro"
 _CURRENCY_AGAIN = re.compile(rf"(?:[A-Z]{{0,3}}\$(?:[A-Z]{{1,3}}(?=\d))?|[{''.join(_CURRENCY_SYMBOLS)}])\s?")
 _RANGE_SEP = re.compile(r"\s*(?:-|–|—|\bto\b|\bor\b)\s*(?=\S)", re.I)
