@@ -172,4 +172,7 @@ def test_quality_floor_on_summedits_news_dev(tmp_path):
     assert m.balanced_accuracy >= FLOOR_SUMMEDITS_NEWS
 
 
-FLOOR_SUMMEDITS_NEWS = 0.64  # documented: 0.655 (docs/evaluation.md); raise it, never lower it silently
+# A regression gate for the shipped model: documented 0.628 (af4e6fd2, docs/evaluation.md). It moves
+# only with a model that `make train-judge` wrote, never chosen on this file; raise it, never lower
+# it silently (0.64 until the ninth session: see "Shipped: the procedure's own output").
+FLOOR_SUMMEDITS_NEWS = 0.62
