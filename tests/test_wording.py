@@ -45,3 +45,15 @@ def test_british_and_american_spellings_are_one_wording():
 def test_other_minutes_are_still_a_change():
     _, _, _, ops = word_diff("just after 6:30 p.m.", "just after 6 p.m.")
     assert ops == [{"op": "delete", "left": "30", "right": ""}]
+
+
+def test_a_possessive_whose_apostrophe_moved_is_the_same_word():
+    # ECB+ dev, ecb-8_9ecbplus and ecb-8_3ecbplus (two reports quoting Strauss-Kahn in Athens):
+    # one wrote "populations'", the other "population's".
+    nine = "I completely understand the Greek populations' anger, its incomprehension at the size of the economic catastrophe"
+    three = "I completely understand the Greek population's anger, its incomprehension at the size of the economic catastrophe"
+    _, left, right, ops = word_diff(nine, three)
+    assert (left, right, ops) == ((), (), [])
+    # Not a possessive on both sides: a changed number of people is a changed word.
+    _, left, right, ops = word_diff("the Greek populations anger us", "the Greek population's anger us")
+    assert ops and left and right

@@ -29,7 +29,7 @@ from .nlp.times import same_time
 from .nlp.wording import content_share, word_diff
 from .settings import Settings
 
-STAGE_VERSION = "storydiff.judge.rules.v14"  # v2: order-of-events conflicts; v3: anchors in the sentence before;
+STAGE_VERSION = "storydiff.judge.rules.v15"  # v2: order-of-events conflicts; v3: anchors in the sentence before;
 # v4: a negation conflicts only where it denies a word the other sentence affirms; v5: figures that agree
 # are paired first, and differing ordinals conflict only when they rank the same thing; v6: quotes pair
 # only when they share their content words, respellings are no rewording, a surname spelled two ways
@@ -40,7 +40,8 @@ STAGE_VERSION = "storydiff.judge.rules.v14"  # v2: order-of-events conflicts; v3
 # ("said on Tuesday") is no time of the event; v10: a holder and its initials are one ("IDF"); v11: a
 # converted amount is no figure reported only by one side; v12: figures that differ conflict only when
 # each is the other's best counterpart; v13: two times conflict only when they can date one happening;
-# v14: two conversions are not paired (their amounts are)
+# v14: two conversions are not paired (their amounts are); v15: a possessive's apostrophe moved
+# ("population's" / "populations'") is no rewording of a quote
 
 QUOTE_MATCH = 0.7  # share of the shorter quote's words found in order in the other
 FIGURE_PAIR_MIN = 0.5  # combined claim + context similarity for two figures to be about one thing

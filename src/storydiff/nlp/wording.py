@@ -83,6 +83,9 @@ def word_diff(a: str, b: str, a_offset: int = 0, b_offset: int = 0):
     inner = SequenceMatcher(a=[t[0] for t in ta[a_lo:a_hi]], b=[t[0] for t in tb[b_lo:b_hi]], autojunk=False)
     a_changed, b_changed, ops = [], [], []
     for i1, i2, j1, j2 in _change_regions(inner.get_opcodes()):
+        if i2 - i1 == j2 - j1 == 1 and _one_possessive(a[ta[a_lo + i1][1] - a_offset : ta[a_lo + i1][2] - a_offset],
+                                                       b[tb[b_lo + j1][1] - b_offset : tb[b_lo + j1][2] - b_offset]):
+            continue
         tag = "replace" if i2 > i1 and j2 > j1 else "delete" if i2 > i1 else "insert"
         if i2 > i1:
             a_changed.append(Span(ta[a_lo + i1][1], ta[a_lo + i2 - 1][2]))
@@ -94,6 +97,17 @@ def word_diff(a: str, b: str, a_offset: int = 0, b_offset: int = 0):
             "right": " ".join(b[t[1] - b_offset : t[2] - b_offset] for t in tb[b_lo + j1 : b_lo + j2]),
         })
     return similarity, tuple(a_changed), tuple(b_changed), ops
+
+
+_POSSESSIVE = re.compile(r"['’]s?$")
+
+
+def _one_possessive(a: str, b: str) -> bool:
+    """"population's" and "populations'": one possessive, its apostrophe moved (a typo fixed in
+    copy), not another word. Both must be possessives: "population" and "populations" differ."""
+    if not (_POSSESSIVE.search(a) and _POSSESSIVE.search(b)):
+        return False
+    return _norm(a).removesuffix("s") == _norm(b).removesuffix("s")
 
 
 def _change_regions(opcodes, max_gap: int = 1):
