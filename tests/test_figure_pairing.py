@@ -229,3 +229,15 @@ def test_two_conversions_are_compared_through_what_they_convert():
     report = storydiff.compare_articles([make_article(left, "left.txt"), make_article(right, "right.txt")])
     distances = [v for v in report.verdicts if v.detail.get("left", {}).get("kind") == "other"]
     assert [(v.label, v.detail["left"]["unit"]) for v in distances] == [("agree", "km")]
+
+
+def test_counts_of_different_casualty_outcomes_do_not_conflict():
+    left = ("A fired accountant accused of wounding two former bosses in a shotgun attack and killing a "
+            "receptionist who tried to stop him was arraigned Wednesday on murder and other charges.")  # ecb-18_7ecbplus
+    right = ("A man suspected of shooting three people, killing one, at an accounting firm where was fired last "
+             "week was arrested after a high-speed chase a few hours after the Monday morning attack, "
+             "authorities said.")  # ecb-18_3ecbplus
+    assert [v.reason for v in conflicts(left, right) if v.conflict_kind == "figure"] == []
+    # The same outcome counted differently still conflicts, whichever verb names it.
+    injured_three = left.replace("wounding two former bosses", "injuring three former bosses")
+    assert [v.conflict_kind for v in conflicts(left, injured_three)] == ["figure"]

@@ -41,7 +41,8 @@ STAGE_VERSION = "storydiff.judge.rules.v15"  # v2: order-of-events conflicts; v3
 # converted amount is no figure reported only by one side; v12: figures that differ conflict only when
 # each is the other's best counterpart; v13: two times conflict only when they can date one happening;
 # v14: two conversions are not paired (their amounts are); v15: a possessive's apostrophe moved
-# ("population's" / "populations'") is no rewording of a quote
+# ("population's" / "populations'") is no rewording of a quote, and counts of different casualty
+# outcomes (killed, wounded, shot) are two measures
 
 QUOTE_MATCH = 0.7  # share of the shorter quote's words found in order in the other
 FIGURE_PAIR_MIN = 0.5  # combined claim + context similarity for two figures to be about one thing
@@ -232,8 +233,20 @@ def _name_words(name: str) -> set[str]:
     return {re.sub(r"[.’']", "", re.sub(r"[’']s$", "", w)) for w in name.lower().split()} - {""}
 
 
+# Casualty reports count the dead, the hurt and everyone shot apart ("shooting three people, killing
+# one", "wounding two"): a figure of one outcome is no other report's figure of another.
+_OUTCOMES = {
+    **dict.fromkeys(("kill", "die", "murder", "slay", "execute", "behead", "drown"), "dead"),
+    **dict.fromkeys(("wound", "injure", "hurt", "hospitalize", "hospitalise", "maim"), "hurt"),
+    "shoot": "shot",
+}
+
+
 def _same_measure(a: Quantity, b: Quantity) -> bool:
     if not _same_holder(a, b):
+        return False
+    outcome_a, outcome_b = _OUTCOMES.get(a.predicate or ""), _OUTCOMES.get(b.predicate or "")
+    if outcome_a and outcome_b and outcome_a != outcome_b:
         return False
     if a.kind == b.kind == "ordinal":
         # An ordinal ranks a thing: two that differ only contradict each other when they rank the same
