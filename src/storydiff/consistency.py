@@ -28,6 +28,8 @@ consistent only when every claim is entailed.
 
 from __future__ import annotations
 
+import math
+
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -41,8 +43,8 @@ from .nlp import claims as claims_stage
 from .nlp.language import SPACY_MODEL
 from .settings import Settings, load_settings
 
-STAGE_VERSION = "storydiff.check.v3"  # v2: a far-off figure or duration makes the text inconsistent;
-# v3: a converted source figure establishes its amount
+STAGE_VERSION = "storydiff.check.v4"  # v2: a far-off figure or duration makes the text inconsistent;
+# v3: a converted source figure establishes its amount; v4: a long derived text is judged in windows
 
 ClaimLabel = Literal["supported", "contradicted", "not in source"]
 TOP_EVIDENCE = 3  # source sentences given to a pair judge as the premise (premise_scope "evidence")
@@ -51,6 +53,11 @@ TOP_EVIDENCE = 3  # source sentences given to a pair judge as the premise (premi
 # them consistent; weaker figure conflicts, or negation conflicts, were not (docs/evaluation.md).
 DECISIVE_KINDS = ("figure", "duration")
 DECISIVE_SEVERITY = 1.0
+# The most claims of any derived text the judge model was trained on (summaries of one to six
+# sentences). Its weights do not extend past that: fed a 27-claim rewrite whole, "more claims" alone
+# pushed an unchanged copy of an article to 16% likely consistent. A longer text is judged in windows
+# of consecutive claims no longer than this, and is as consistent as its weakest window.
+MODEL_WINDOW_CLAIMS = 6
 
 
 @dataclass(frozen=True)
@@ -285,7 +292,8 @@ def check_analysed(source: ArticleAnalysis, derived: ArticleAnalysis, settings: 
             ev = _closest_evidence(result, j)
             v = next(iter(by_claim[claim.id]), None)
         checks.append(ClaimCheck(claim, label, reason, ev, None if score is None else round(score, 4), v))
-    probability = model.probability(features)
+    probability = min(model.probability(doc_features(result, window, by_claim))
+                      for window in claim_windows(len(derived.claims)))
     decisive = decisive_conflict(checks, by_claim)
     consistent = probability >= model.threshold and decisive is None
     reason = _overall_reason(checks, consistent, probability)
@@ -293,6 +301,13 @@ def check_analysed(source: ArticleAnalysis, derived: ArticleAnalysis, settings: 
         reason = _decisive_reason(decisive, probability >= model.threshold, reason)
     return CheckReport(source.article, derived.article, tuple(checks), consistent, round(probability, 4),
                        model.threshold, reason, "rules+logreg", features, versions)
+
+
+def claim_windows(n: int) -> list[list[int]]:
+    """Consecutive claim indices in as few near-equal windows of at most MODEL_WINDOW_CLAIMS as can
+    hold `n` (one window, all of them, for a summary; [[]] for a text without claims)."""
+    count = max(1, math.ceil(n / MODEL_WINDOW_CLAIMS))
+    return [[int(i) for i in part] for part in np.array_split(np.arange(n), count)]
 
 
 def decisive_conflict(checks: list[ClaimCheck], by_claim: dict[str, list[Verdict]]) -> Verdict | None:
