@@ -18,7 +18,9 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from dataclasses import dataclass, field
+from difflib import SequenceMatcher
 
 import numpy as np
 
@@ -29,7 +31,7 @@ from .nlp.times import same_time
 from .nlp.wording import content_share, word_diff
 from .settings import Settings
 
-STAGE_VERSION = "storydiff.judge.rules.v15"  # v2: order-of-events conflicts; v3: anchors in the sentence before;
+STAGE_VERSION = "storydiff.judge.rules.v16"  # v2: order-of-events conflicts; v3: anchors in the sentence before;
 # v4: a negation conflicts only where it denies a word the other sentence affirms; v5: figures that agree
 # are paired first, and differing ordinals conflict only when they rank the same thing; v6: quotes pair
 # only when they share their content words, respellings are no rewording, a surname spelled two ways
@@ -42,7 +44,8 @@ STAGE_VERSION = "storydiff.judge.rules.v15"  # v2: order-of-events conflicts; v3
 # each is the other's best counterpart; v13: two times conflict only when they can date one happening;
 # v14: two conversions are not paired (their amounts are); v15: a possessive's apostrophe moved
 # ("population's" / "populations'") is no rewording of a quote, and counts of different casualty
-# outcomes (killed, wounded, shot) are two measures
+# outcomes (killed, wounded, shot) are two measures; v16: two matching statements that give another
+# name in one place, unknown to the other article ("envoy Steve Witkoff" / "envoy Marco Rubio"), conflict
 
 QUOTE_MATCH = 0.7  # share of the shorter quote's words found in order in the other
 FIGURE_PAIR_MIN = 0.5  # combined claim + context similarity for two figures to be about one thing
@@ -50,6 +53,8 @@ CONTEXT_MIN = 0.35
 CLAIM_MIN_FOR_FIGURES = 0.3
 AGREE_SCORE = 0.66
 NEGATION_SCORE = 0.72
+SWAP_WORDING = 0.6  # share of the shorter sentence's words two sentences keep, in order, around a swapped name
+SWAP_EXTRA_WORDS = 2  # words besides the name in a swapped stretch ("Undersheriff James Gage")
 TIME_SCORE = 0.62
 ORDER_CLAIM_MIN = 0.45  # two sentences ordering events must be about the same thing
 EVENT_MATCH = 0.6  # cosine each event needs with its counterpart
@@ -626,6 +631,59 @@ def _denial(a: Claim, b: Claim) -> tuple[Claim, str] | None:
     return None
 
 
+def _entity_named(words: str, entities: tuple[str, ...]) -> str | None:
+    """The claim's entity (a lower-case key: "rubio", "white house") that `words` name, when they say
+    nothing else: besides "the" or "a", at most SWAP_EXTRA_WORDS more, each capitalised (a title or
+    more of the name: "Undersheriff James Gage"; not "is the fifth NBA")."""
+    found = re.findall(r"[\w’'.-]+", words)
+    have = {_plain(w) for w in found}
+    for entity in entities:
+        keys = set(_plain(entity).split())
+        extra = [w for w in found if _plain(w) not in keys and w.lower() not in ("the", "a", "an")]
+        if keys <= have and len(extra) <= SWAP_EXTRA_WORDS and all(w[:1].isupper() for w in extra):
+            return entity
+    return None
+
+
+def _plain(text: str) -> str:
+    """Lower case without accents: "Vendôme" and "Vendome" are one name."""
+    return unicodedata.normalize("NFKD", text.lower()).encode("ascii", "ignore").decode()
+
+
+def _one_name(a: str, b: str) -> bool:
+    """Two keys of one name: a shared word ("place vendome"), a spelling ("raite", "rait") or initials
+    ("chp", "california highway patrol")."""
+    a, b = _plain(a), _plain(b)
+    if set(a.split()) & set(b.split()) or SequenceMatcher(a=a, b=b).ratio() >= 0.8:
+        return True
+    return any(len(x.split()) == 1 and "".join(w[0] for w in y.split()) == x for x, y in ((a, b), (b, a)))
+
+
+def _swapped_names(ctx: PairContext, a: Claim, b: Claim) -> tuple[str, str, Span, Span] | None:
+    """A name the two sentences give in one place, one each ("his special envoy, Steve Witkoff,
+    suggested" / "his special envoy, Marco Rubio, suggested"), where at least one of the two names
+    appears nowhere in the other article: a rewrite that put another person, place or body into the
+    same statement. Two reports that name both (in other sentences) only word them apart."""
+    if not a.entities or not b.entities:
+        return None
+    similarity, _, _, ops = word_diff(a.text, b.text)
+    if similarity < SWAP_WORDING:
+        return None
+    left_text, right_text = _plain(ctx.left_article.text), _plain(ctx.right_article.text)
+    for op in ops:
+        if op["op"] != "replace":
+            continue
+        ea, eb = _entity_named(op["left"], a.entities), _entity_named(op["right"], b.entities)
+        if not ea or not eb or _one_name(ea, eb) or _one_name(op["left"], op["right"]):
+            continue  # "Nixon administration" / "a Richard Nixon White House": one name in both
+        if _plain(ea) in right_text and _plain(eb) in left_text:
+            continue
+        at, bt = a.text.find(op["left"]), b.text.find(op["right"])
+        return (op["left"], op["right"], Span(a.start + at, a.start + at + len(op["left"])),
+                Span(b.start + bt, b.start + bt + len(op["right"])))
+    return None
+
+
 def judge_statements(ctx: PairContext, covered: set, used: set, used_pairs: set) -> list[Verdict]:
     """Best counterparts, both ways, not already judged on a quote, figure or time."""
     min_score = ctx.settings.get("align", "min_score")
@@ -651,7 +709,16 @@ def judge_statements(ctx: PairContext, covered: set, used: set, used_pairs: set)
             continue
         ev = (evidence(a), evidence(b))
         denial = _denial(a, b) if s >= NEGATION_SCORE else None
-        if denial is not None:
+        swap = _swapped_names(ctx, a, b) if s >= AGREE_SCORE and denial is None else None
+        if swap is not None:
+            left_name, right_name, left_span, right_span = swap
+            verdicts.append(Verdict(
+                "conflict", f"the statements match but name someone or somewhere else: {ctx.left_article.label} "
+                f"says “{left_name}”, {ctx.right_article.label} says “{right_name}”", round(s * 0.8, 3),
+                (evidence(a, [left_span]), evidence(b, [right_span])), conflict_kind="other", severity=0.7,
+                detail={"left_name": left_name, "right_name": right_name},
+            ))
+        elif denial is not None:
             denier, word = denial
             negated = ctx.left_article.label if denier is a else ctx.right_article.label
             verdicts.append(Verdict(
