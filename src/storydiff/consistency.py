@@ -236,7 +236,8 @@ def as_article(item: Article | str | Path, role: str, settings: Settings) -> Art
         return item
     text = str(item)
     if isinstance(item, Path) or ("\n" not in text and len(text) < 4096 and Path(text).is_file()) or text == "-":
-        articles = ingest.load(text, settings)
+        # a summary may be one sentence: [ingest] min_article_chars is for the source only
+        articles = ingest.load(text, settings, short_ok=role == "derived")
         if len(articles) != 1:
             from .errors import InputError
 
