@@ -127,3 +127,14 @@ def test_check_takes_a_one_line_summary_but_not_a_one_line_source(example_paths,
     result = run("check", str(summary), example_paths[0])
     err = " ".join(result.stderr.decode().split())
     assert result.returncode == 2 and f"{summary}: has only 55 characters" in err and "full article" in err
+
+
+def test_stdin_twice_says_it_can_be_read_only_once(example_paths):
+    text = open(example_paths[0], "rb").read()
+    result = run("check", "-", "-", stdin=text)
+    assert result.returncode == 2
+    assert "-: standard input can be read only once" in " ".join(result.stderr.decode().split())
+    result = run("compare", "-", "-", stdin=text)
+    err = " ".join(result.stderr.decode().split())
+    assert result.returncode == 1 and "skipped -: standard input can be read only once" in err
+    assert "is empty" not in err

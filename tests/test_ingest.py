@@ -489,6 +489,30 @@ def test_missing_path_and_directory_and_url(settings, tmp_path):
         assert str(err).startswith(f"{source}: ")
 
 
+def test_a_url_of_another_scheme_says_which_can_be_fetched(settings):
+    err = load_error("ftp://example.org/a", settings)
+    assert type(err) is InputError and err.source == "ftp://example.org/a"
+    assert "only http and https URLs can be fetched" in err.reason and "not supported" not in err.reason
+
+
+def test_a_bad_json_line_is_named_with_the_decoders_own_position(settings, tmp_path):
+    path = tmp_path / "day.jsonl"
+    path.write_text(json.dumps({"text": aljazeera_text()}) + '\n{"text": "abc\n', encoding="utf-8")
+    _, [err] = load_many([str(path)], settings)
+    assert err.source == f"line 2 of {path}"
+    assert "(Unterminated string starting at: line 2 column 10)" in err.reason
+    broken = tmp_path / "one.json"
+    broken.write_text('{"text": "abc', encoding="utf-8")
+    assert "(Unterminated string starting at: line 1 column 10)" in load_error(broken, settings).reason
+
+
+def test_stdin_named_twice_is_read_once_and_the_second_says_why(settings):
+    articles, errors = load_many(["-", "-"], settings, stdin=io.BytesIO(aljazeera_text().encode("utf-8")))
+    assert len(articles) == 1
+    assert [(type(e), e.source) for e in errors] == [(InputError, "-")]
+    assert "standard input can be read only once" in errors[0].reason
+
+
 def test_invalid_limits_are_settings_errors(settings):
     with pytest.raises(SettingsError, match="max_input_bytes"):
         load(str(ALJAZEERA_TXT), settings.with_overrides({"ingest": {"max_input_bytes": 0}}))

@@ -221,6 +221,10 @@ def _establishes(v: Verdict) -> bool:
 def check(source: Article | str | Path, derived: Article | str | Path, settings: Settings | None = None,
           *, embedder: Embedder | None = None) -> CheckReport:
     """Check `derived` against `source`. Each is an Article, a path to a readable file, or the text itself."""
+    if source == derived == "-":
+        from .errors import InputError
+
+        raise InputError("-", "standard input can be read only once; give SOURCE or DERIVED as a file")
     settings = settings or load_settings()
     embedder = embedder or get_embedder(settings)
     src = analyse(as_article(source, "source", settings), embedder)

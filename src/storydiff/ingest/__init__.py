@@ -212,7 +212,10 @@ def load_many(
     settings = settings or load_settings()
     articles: list[Article] = []
     errors: list[InputError] = []
-    for source in sources:
+    for number, source in enumerate(sources):
+        if source == STDIN and STDIN in sources[:number]:
+            errors.append(InputError(source, "standard input can be read only once; give the other inputs as files"))
+            continue
         try:
             good, bad = _load(source, settings, stdin)
         except InputError as err:
