@@ -138,3 +138,12 @@ def test_stdin_twice_says_it_can_be_read_only_once(example_paths):
     err = " ".join(result.stderr.decode().split())
     assert result.returncode == 1 and "skipped -: standard input can be read only once" in err
     assert "is empty" not in err
+
+
+@pytest.mark.parametrize("command", ["compare", "check"])
+def test_output_into_a_missing_folder_is_a_usage_error_before_any_work(example_paths, tmp_path, command):
+    target = tmp_path / "no-such-folder" / "report.json"
+    result = run(command, *example_paths, "-o", str(target))
+    err = " ".join(result.stderr.decode().split())
+    assert result.returncode == 2 and "Traceback" not in err
+    assert err == f"error: cannot write {target}: the folder {target.parent} does not exist"
