@@ -96,3 +96,54 @@ def test_the_timeline_chart_is_named_as_written_even_with_brackets_in_its_name(e
     result = run("timeline", *example_paths, "--term", "killed", "--plot", str(chart))
     assert result.returncode == 0, result.stderr.decode()
     assert chart.exists() and str(chart) in " ".join(result.stderr.decode().split())
+
+
+def _over_spacy_limit(tmp_path):
+    """2,000,000 characters in one paragraph: under max_input_bytes, over what spaCy analyses."""
+    path = tmp_path / "dump.txt"
+    sentence = "The talks in Doha lasted two hours and ended without an agreement. "
+    path.write_text((sentence * (2_000_000 // len(sentence) + 1))[:2_000_000], encoding="utf-8")
+    return path
+
+
+def test_a_text_too_long_to_analyse_is_skipped_by_compare_and_refused_by_check(example_paths, tmp_path):
+    big = _over_spacy_limit(tmp_path)
+    result = run("compare", str(big), example_paths[0], "--format", "json")
+    err = " ".join(result.stderr.decode().split())
+    assert result.returncode == 1 and "Traceback" not in err
+    assert f"skipped {big}: has 2,000,000 characters of text; at most 1,000,000 can be analysed" in err
+    result = run("check", str(big), example_paths[1])
+    err = " ".join(result.stderr.decode().split())
+    assert result.returncode == 2 and "Traceback" not in err
+    assert f"error: {big}: has 2,000,000 characters" in err
+
+
+def test_check_takes_a_one_line_summary_but_not_a_one_line_source(example_paths, tmp_path):
+    summary = tmp_path / "summary.txt"
+    summary.write_text("The talks between Trump and Netanyahu lasted two hours.\n", encoding="utf-8")
+    result = run("check", example_paths[0], str(summary), "--format", "json")
+    assert result.returncode in (0, 1), result.stderr.decode()
+    assert json.loads(result.stdout)["claims"]
+    result = run("check", str(summary), example_paths[0])
+    err = " ".join(result.stderr.decode().split())
+    assert result.returncode == 2 and f"{summary}: has only 55 characters" in err and "full article" in err
+
+
+def test_stdin_twice_says_it_can_be_read_only_once(example_paths):
+    text = open(example_paths[0], "rb").read()
+    result = run("check", "-", "-", stdin=text)
+    assert result.returncode == 2
+    assert "-: standard input can be read only once" in " ".join(result.stderr.decode().split())
+    result = run("compare", "-", "-", stdin=text)
+    err = " ".join(result.stderr.decode().split())
+    assert result.returncode == 1 and "skipped -: standard input can be read only once" in err
+    assert "is empty" not in err
+
+
+@pytest.mark.parametrize("command", ["compare", "check"])
+def test_output_into_a_missing_folder_is_a_usage_error_before_any_work(example_paths, tmp_path, command):
+    target = tmp_path / "no-such-folder" / "report.json"
+    result = run(command, *example_paths, "-o", str(target))
+    err = " ".join(result.stderr.decode().split())
+    assert result.returncode == 2 and "Traceback" not in err
+    assert err == f"error: cannot write {target}: the folder {target.parent} does not exist"

@@ -151,7 +151,7 @@ def test_split_and_merge_refuse_nonsense(tmp_path, folder, stories_module):
         story = corpus.stories()[0]
         with pytest.raises(StorydiffError, match="with itself"):
             corpus.merge(story.id, story.id)
-        with pytest.raises(StorydiffError, match="no article"):
+        with pytest.raises(StorydiffError, match="no article of story .* matches 'ffffffffffff'"):
             corpus.split(story.id, ["ffffffffffff"])
         with pytest.raises(StorydiffError, match="nothing to split off"):
             corpus.split(story.id, list(story.article_ids))
@@ -397,3 +397,59 @@ def test_opening_line_passes_over_datelines(text, expected):
     from storydiff.corpus import opening_line
 
     assert opening_line(text) == expected
+
+
+# --- robustness: missing files, output paths, progress ------------------------------------
+
+
+def test_read_only_commands_refuse_a_missing_db_and_create_nothing(tmp_path, folder, stories_module):
+    db = tmp_path / "typo.db"
+    runner = CliRunner()
+    for args in (["export"], ["stories"], ["stories", "list"], ["stories", "merge", "a", "b"],
+                 ["stories", "split", "a", "b"], ["show", "a"], ["revisions", "https://example.org/a"],
+                 ["provenance", "a"], ["brief", "a"], ["timeline", "a"]):
+        result = runner.invoke(main, [*args, "--db", str(db)])
+        assert result.exit_code == 1, args
+        assert f"error: no corpus at {db}; add articles first with storydiff add --db {db}" in \
+            " ".join(result.output.split()), args
+        assert not db.exists() and list(tmp_path.glob("typo.db*")) == [], args
+    with pytest.raises(StorydiffError, match="no corpus at"):
+        Corpus(db, create=False)
+    result = runner.invoke(main, ["add", str(folder / "quake.json"), "--db", str(db)])
+    assert result.exit_code == 0 and db.exists()
+    assert "into 1 story " in " ".join(result.output.split()) + " "
+
+
+def test_export_into_a_missing_folder_is_refused_before_any_work(tmp_path, folder, stories_module):
+    db = str(tmp_path / "c.db")
+    CliRunner().invoke(main, ["add", str(folder / "quake.json"), "--db", db])
+    target = tmp_path / "no-such-folder" / "out.csv"
+    result = CliRunner().invoke(main, ["export", "--db", db, "--format", "csv", "-o", str(target)])
+    assert result.exit_code == 2
+    assert f"error: cannot write {target}: the folder {target.parent} does not exist" in " ".join(result.output.split())
+
+
+def test_parquet_columns_are_strings_even_when_all_empty(tmp_path, stories_module):
+    pa = pytest.importorskip("pyarrow")
+    import pyarrow.parquet as pq
+
+    d = tmp_path / "news"
+    d.mkdir()
+    write_article(d, "quake.txt", QUAKE)  # no url, no publication date, no title, no outlet
+    with Corpus(tmp_path / "c.db") as corpus:
+        corpus.add([str(d)])
+        corpus.export("parquet", tmp_path / "c.parquet")
+    schema = pq.read_schema(tmp_path / "c.parquet")
+    assert {name: schema.field(name).type for name in schema.names} == {
+        name: pa.string() for name in ("id", "story_id", "copy_of", "title", "outlet", "published", "url",
+                                       "source", "added_at", "text")}
+
+
+def test_add_reports_progress_by_record_of_a_jsonl_file(tmp_path, stories_module):
+    day = tmp_path / "day.jsonl"
+    day.write_text("".join(json.dumps({"text": t}) + "\n" for t in (ALJAZEERA, QUAKE, "too short")), encoding="utf-8")
+    events = []
+    with Corpus(tmp_path / "c.db") as corpus:
+        corpus.add([str(day)], progress=lambda kind, value: events.append((kind, value)))
+    assert sum(v for k, v in events if k == "total") == 3
+    assert [v for k, v in events if k == "done"] == [f"line {n} of {day}" for n in (1, 2, 3)]

@@ -433,6 +433,50 @@ def test_text_shorter_than_min_article_chars(settings, tmp_path):
     assert "only 32 characters" in err.reason and "at least 80" in err.reason
 
 
+def _long_text(chars: int) -> str:
+    sentence = "The talks in Doha lasted two hours and ended without an agreement on the ceasefire. "
+    return (sentence * (chars // len(sentence) + 1))[:chars]
+
+
+def test_text_longer_than_spacy_can_analyse_is_refused_naming_the_reason(settings, tmp_path):
+    path = tmp_path / "dump.txt"
+    path.write_text(_long_text(2_000_000), encoding="utf-8")  # 2 MB: under max_input_bytes
+    err = load_error(path, settings)
+    assert isinstance(err, TooLargeError) and str(err).startswith(f"{path}: ")
+    assert "2,000,000 characters" in err.reason and "at most 1,000,000" in err.reason
+    assert "max_article_chars" in err.reason and "split it" in err.reason
+
+
+def test_a_jsonl_record_longer_than_spacy_can_analyse_is_one_bad_record(settings, tmp_path):
+    path = tmp_path / "day.jsonl"
+    path.write_text(json.dumps({"text": _long_text(1_000_001)}) + "\n" + json.dumps({"text": aljazeera_text()}) + "\n",
+                    encoding="utf-8")
+    articles, errors = load_many([str(path)], settings)
+    assert [a.source for a in articles] == [f"line 2 of {path}"]
+    assert [type(e) for e in errors] == [TooLargeError] and errors[0].source == f"line 1 of {path}"
+
+
+def test_max_article_chars_is_what_spacy_accepts(settings):
+    from storydiff.ingest import SPACY_MAX_CHARS
+    from storydiff.nlp.language import load_nlp
+
+    assert settings.get("ingest", "max_article_chars") == SPACY_MAX_CHARS == load_nlp().max_length
+    with pytest.raises(SettingsError, match="max_article_chars.*1,000,000"):
+        load(str(ALJAZEERA_TXT), settings.with_overrides({"ingest": {"max_article_chars": 2_000_000}}))
+
+
+def test_a_short_text_is_accepted_where_short_is_ok(settings, tmp_path):
+    path = tmp_path / "summary.txt"
+    path.write_text("Trump met Netanyahu.\n", encoding="utf-8")
+    assert isinstance(load_error(path, settings), NoArticleTextError)
+    assert load(str(path), settings, short_ok=True)[0].text == "Trump met Netanyahu."
+    path.write_text("ok\n", encoding="utf-8")
+    with pytest.raises(NoArticleTextError) as info:
+        load(str(path), settings, short_ok=True)
+    assert "min_article_chars" not in info.value.reason and "full article" not in info.value.reason
+    assert "at least one sentence" in info.value.reason
+
+
 def test_missing_path_and_directory_and_url(settings, tmp_path):
     missing = load_error(tmp_path / "nope.txt", settings)
     assert type(missing) is InputError and "no such file" in missing.reason
@@ -443,6 +487,30 @@ def test_missing_path_and_directory_and_url(settings, tmp_path):
     assert type(url) is InputError and "loopback" in url.reason and "allow_private" in url.reason
     for err, source in ((missing, tmp_path / "nope.txt"), (folder, tmp_path)):
         assert str(err).startswith(f"{source}: ")
+
+
+def test_a_url_of_another_scheme_says_which_can_be_fetched(settings):
+    err = load_error("ftp://example.org/a", settings)
+    assert type(err) is InputError and err.source == "ftp://example.org/a"
+    assert "only http and https URLs can be fetched" in err.reason and "not supported" not in err.reason
+
+
+def test_a_bad_json_line_is_named_with_the_decoders_own_position(settings, tmp_path):
+    path = tmp_path / "day.jsonl"
+    path.write_text(json.dumps({"text": aljazeera_text()}) + '\n{"text": "abc\n', encoding="utf-8")
+    _, [err] = load_many([str(path)], settings)
+    assert err.source == f"line 2 of {path}"
+    assert "(Unterminated string starting at: line 2 column 10)" in err.reason
+    broken = tmp_path / "one.json"
+    broken.write_text('{"text": "abc', encoding="utf-8")
+    assert "(Unterminated string starting at: line 1 column 10)" in load_error(broken, settings).reason
+
+
+def test_stdin_named_twice_is_read_once_and_the_second_says_why(settings):
+    articles, errors = load_many(["-", "-"], settings, stdin=io.BytesIO(aljazeera_text().encode("utf-8")))
+    assert len(articles) == 1
+    assert [(type(e), e.source) for e in errors] == [(InputError, "-")]
+    assert "standard input can be read only once" in errors[0].reason
 
 
 def test_invalid_limits_are_settings_errors(settings):

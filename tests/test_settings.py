@@ -38,3 +38,31 @@ def test_env_variable_points_at_settings(tmp_path, monkeypatch):
     path.write_text("[judge]\nbackend = \"llm\"\n")
     monkeypatch.setenv("STORYDIFF_SETTINGS", str(path))
     assert load_settings().get("judge", "backend") == "llm"
+
+
+@pytest.mark.parametrize("line, words", [
+    ('[align]\nmin_score = "high"\n', ["[align] min_score", "a number", "0.52", "'high'"]),
+    ("[align]\nmin_score = true\n", ["[align] min_score", "a number", "True"]),
+    ("[store]\nbatch_size = 6.5\n", ["[store] batch_size", "a whole number", "6.5"]),
+    ("[fetch]\nallow_private = 1\n", ["[fetch] allow_private", "true or false", "1"]),
+    ("[embedder]\nbackend = 3\n", ["[embedder] backend", "a string", "3"]),
+])
+def test_a_value_of_the_wrong_type_names_the_setting_the_type_and_the_value(tmp_path, line, words):
+    path = tmp_path / "settings.toml"
+    path.write_text(line)
+    with pytest.raises(SettingsError) as err:
+        load_settings(path)
+    assert str(path) in str(err.value)
+    for word in words:
+        assert word in str(err.value)
+
+
+def test_a_whole_number_is_a_number(tmp_path):
+    path = tmp_path / "settings.toml"
+    path.write_text("[align]\nmin_score = 1\n")
+    assert load_settings(path).get("align", "min_score") == 1
+
+
+def test_overrides_are_checked_like_a_file():
+    with pytest.raises(SettingsError, match=r"\[store\] batch_size"):
+        load_settings().with_overrides({"store": {"batch_size": "64"}})

@@ -267,6 +267,11 @@ def test_api_check(client):
     bad = client.post("/api/check", json={"source": {"text": a}, "derived": {"text": "tiny"}})
     assert bad.status_code == 422 and bad.json()["source"] == "derived"
     assert client.post("/api/check", json={"source": {"text": a}}).status_code == 422
+    # a one-line summary is a normal derived text; [ingest] min_article_chars is for the source
+    one_line = "The talks lasted two hours."
+    assert client.post("/api/check", json={"source": {"text": a}, "derived": {"text": one_line}}).status_code == 200
+    short_source = client.post("/api/check", json={"source": {"text": one_line}, "derived": {"text": b}})
+    assert short_source.status_code == 422 and "min_article_chars" in short_source.text
 
 
 def test_api_articles_adds_and_is_idempotent(tmp_path):

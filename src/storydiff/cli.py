@@ -75,6 +75,7 @@ def compare(inputs, fmt, output, settings_path, color, width):
     from .report import render
     from .settings import load_settings
 
+    _check_output_folder(output)
     err = _stderr()
     try:
         settings = load_settings(settings_path)
@@ -92,6 +93,14 @@ def compare(inputs, fmt, output, settings_path, color, width):
         sys.exit(1)
     _emit(text, output, f"{fmt} report")
     sys.exit(1 if report.skipped else 0)
+
+
+def _check_output_folder(output: str | None) -> None:
+    """Refuse -o into a folder that does not exist before any work, not with a traceback after it."""
+    if output and not Path(output).parent.is_dir():
+        _stderr().print(f"[bold red]error:[/] cannot write {_plain(output)}: the folder "
+                        f"{_plain(Path(output).parent)} does not exist", soft_wrap=True)
+        sys.exit(2)
 
 
 def _emit(text: str, output: str | None, what: str) -> None:
@@ -137,6 +146,7 @@ def check(source, derived, fmt, output, settings_path, color, width):
     """
     from .settings import load_settings
 
+    _check_output_folder(output)
     err = _stderr()
     try:
         settings = load_settings(settings_path)
@@ -321,11 +331,12 @@ def _db_option(fn):
                              "~/.local/share/storydiff/storydiff.db).")(fn)
 
 
-def _open_corpus(db_path, settings_path):
+def _open_corpus(db_path, settings_path, create=False):
+    """The corpus; only commands that add to it (add, load) create a missing database file."""
     from .corpus import Corpus
     from .settings import load_settings
 
-    return Corpus(db_path, load_settings(settings_path))
+    return Corpus(db_path, load_settings(settings_path), create=create)
 
 
 @main.command()
@@ -358,7 +369,7 @@ def add(inputs, db_path, settings_path):
 
     err = _stderr()
     try:
-        corpus = _open_corpus(db_path, settings_path)
+        corpus = _open_corpus(db_path, settings_path, create=True)
         with corpus, Progress(TextColumn("[bold]adding[/]"), BarColumn(), MofNCompleteColumn(),
                               TimeElapsedColumn(), TextColumn("{task.description}"), console=err) as bar:
             task = bar.add_task("", total=0)
@@ -394,7 +405,8 @@ def _add_summary_table(summary, db_path):
     table.add_column("result")
     table.add_column("count", justify="right")
     table.add_column("notes")
-    table.add_row("added", str(counts["added"]), f"into {len(set(summary.stories.values()))} stories")
+    stories = len(set(summary.stories.values()))
+    table.add_row("added", str(counts["added"]), f"into {stories} {'story' if stories == 1 else 'stories'}")
     table.add_row("duplicate", str(counts["duplicate"]), "already stored; not stored again")
     table.add_row("near-copy", str(counts["near-copy"]), "stored, marked as copies; not independent sources")
     table.add_row("failed", str(counts["failed"]), "", style="red" if counts["failed"] else None)
@@ -620,6 +632,7 @@ def export(db_path, settings_path, fmt, output):
       storydiff export --format csv -o corpus.csv
       storydiff export > corpus.jsonl
     """
+    _check_output_folder(output)
     err = _stderr()
     try:
         with _open_corpus(db_path, settings_path) as corpus:
@@ -805,6 +818,7 @@ def timeline(inputs, term, plot_path, db_path, settings_path, as_json):
 
     from .timeline import figure_timeline, plot_timeline
 
+    _check_output_folder(plot_path)
     try:
         articles, settings, _ = _story_or_files(inputs, db_path, settings_path)
         with _stderr().status("Reading figures…", spinner="dots"):
@@ -955,7 +969,7 @@ def load(output_url, db_path, settings_path):
 
     err = _stderr()
     try:
-        with _open_corpus(db_path, settings_path) as corpus:
+        with _open_corpus(db_path, settings_path, create=True) as corpus:
             summary = load_batch(output_url, corpus)
     except StorydiffError as error:
         _corpus_error(err, error)

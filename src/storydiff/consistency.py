@@ -228,6 +228,10 @@ def _establishes(v: Verdict) -> bool:
 def check(source: Article | str | Path, derived: Article | str | Path, settings: Settings | None = None,
           *, embedder: Embedder | None = None) -> CheckReport:
     """Check `derived` against `source`. Each is an Article, a path to a readable file, or the text itself."""
+    if source == derived == "-":
+        from .errors import InputError
+
+        raise InputError("-", "standard input can be read only once; give SOURCE or DERIVED as a file")
     settings = settings or load_settings()
     embedder = embedder or get_embedder(settings)
     src = analyse(as_article(source, "source", settings), embedder)
@@ -243,7 +247,8 @@ def as_article(item: Article | str | Path, role: str, settings: Settings) -> Art
         return item
     text = str(item)
     if isinstance(item, Path) or ("\n" not in text and len(text) < 4096 and Path(text).is_file()) or text == "-":
-        articles = ingest.load(text, settings)
+        # a summary may be one sentence: [ingest] min_article_chars is for the source only
+        articles = ingest.load(text, settings, short_ok=role == "derived")
         if len(articles) != 1:
             from .errors import InputError
 

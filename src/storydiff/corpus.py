@@ -43,7 +43,7 @@ from .ingest.sidecar import SIDECAR_NAME
 from .model import Article, Report
 from .nlp.times import is_dateline
 from .settings import Settings, load_settings
-from .store import Store, StoreError, UnknownStoryError, ann_file, members_hash  # noqa: F401 (StoreError re-exported)
+from .store import NoCorpusError, Store, StoreError, UnknownStoryError, ann_file, members_hash  # noqa: F401 (StoreError re-exported)
 
 __all__ = ["Corpus", "AddSummary", "StoryInfo", "default_db_path", "EXPORT_FORMATS"]
 
@@ -92,7 +92,8 @@ class StoryInfo:
     lead: str | None = None
 
 
-# Progress events: ("total", n) adds n to the expected work; ("done", source) marks one read.
+# Progress events: ("total", n) adds n to the expected work (an input counts once until it is read,
+# then once per record it holds; n may be negative); ("done", source) marks one input or record read.
 ProgressFn = Callable[[str, object], None]
 
 
@@ -119,9 +120,12 @@ def _noop(kind: str, value: object) -> None:
 class Corpus:
     """A corpus stored in one SQLite file."""
 
-    def __init__(self, path: str | Path | None = None, settings: Settings | None = None):
+    def __init__(self, path: str | Path | None = None, settings: Settings | None = None, *, create: bool = True):
+        """Open the corpus at `path`; with create=False a missing file is a NoCorpusError, not a new empty corpus."""
         self.settings = settings or load_settings()
         self.path = Path(path).expanduser() if path is not None else default_db_path(self.settings)
+        if not create and not self.path.exists():
+            raise NoCorpusError(self.path)
         self.store = Store.open(self.path, busy_timeout_ms=self.settings.get("store", "busy_timeout_ms"))
         self._embedder = None
         self._clusterer = None
@@ -192,15 +196,19 @@ class Corpus:
                     kind, data = self._sniff_file(source)
                 if kind is None:
                     articles, errors = load_many([source], self.settings)
-                    yield from articles
-                    yield from errors
+                    items = [*articles, *errors]
+                    # progress by record: one JSONL file of 10,000 articles would sit at 0/1 until the end
+                    progress("total", len(items) - 1)
+                    for item in items:
+                        progress("done", item.source)
+                        yield item
                     continue
                 feed_urls = feeds.opml_feed_urls(source, data) if kind == "opml" else [source]
             except InputError as err:
+                progress("done", source)
                 yield err
                 continue
-            finally:
-                progress("done", source)
+            progress("done", source)
             yield from self._read_feeds(feed_urls, data if kind == "feed" else None, workers, progress)
 
     def _sniff_file(self, source: str) -> tuple[str | None, bytes | None]:
@@ -523,7 +531,8 @@ class Corpus:
         found = [m for m in members if m.startswith(prefix)]
         if len(found) != 1:
             what = "no article" if not found else f"{len(found)} articles"
-            raise UnknownStoryError(f"{what} of story {story_id} match {prefix!r}; `storydiff show {story_id}` "
+            verb = "matches" if len(found) <= 1 else "match"
+            raise UnknownStoryError(f"{what} of story {story_id} {verb} {prefix!r}; `storydiff show {story_id}` "
                                     "lists its articles")
         return found[0]
 
@@ -660,8 +669,9 @@ class Corpus:
                                      "run `pip install pyarrow`, or use --format jsonl or csv") from None
             if not isinstance(out, (str, Path)):
                 raise StorydiffError("parquet is binary; give an output file with -o FILE.parquet")
-            columns = list(rows[0]) if rows else list(_EMPTY_ROW)
-            pq.write_table(pa.table({c: [r[c] for r in rows] for c in columns}), str(out))
+            # a fixed schema: a column that is all null (no URLs) stays a string, so exports concatenate
+            schema = pa.schema([(c, pa.string()) for c in _EMPTY_ROW])
+            pq.write_table(pa.table({c: [r[c] for r in rows] for c in _EMPTY_ROW}, schema=schema), str(out))
             return len(rows)
         stream = open(out, "w", encoding="utf-8", newline="") if isinstance(out, (str, Path)) else out
         try:

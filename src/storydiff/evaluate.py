@@ -22,6 +22,7 @@ from pathlib import Path
 import numpy as np
 
 from .errors import StorydiffError
+from .ingest.records import json_error
 
 
 class EvalFileError(StorydiffError):
@@ -57,7 +58,7 @@ def read_examples(path: str | Path, limit: int | None = None) -> list[Example]:
         try:
             row = json.loads(line)
         except json.JSONDecodeError as err:
-            raise EvalFileError(f"{path}, line {number}: not valid JSON ({err.msg})") from None
+            raise EvalFileError(f"{path}, line {number}: not valid JSON ({json_error(err, number)})") from None
         if not isinstance(row, dict):
             raise EvalFileError(f"{path}, line {number}: expected a JSON object")
         missing = [k for k in ("source", "derived", "consistent") if k not in row]

@@ -25,6 +25,7 @@ from pathlib import Path
 
 from .errors import FormatError
 from .ingest import make_article
+from .ingest.records import json_error
 from .model import Article
 from .settings import Settings, load_settings
 
@@ -87,23 +88,34 @@ def read_gold(path: str | Path) -> list[GoldArticle]:
     """Rows of a labelled JSONL file; a bad row raises `FormatError` naming its line."""
     rows: list[GoldArticle] = []
     path = Path(path)
-    with path.open(encoding="utf-8") as handle:
-        for number, line in enumerate(handle, 1):
-            if not line.strip():
-                continue
-            where = f"line {number} of {path}"
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError as err:
-                raise FormatError(where, f"is not valid JSON ({err.msg})") from None
-            missing = [k for k in ("id", "story", "text") if not record.get(k)]
-            if missing:
-                raise FormatError(where, f"lacks {', '.join(missing)}; each row needs id, story and text")
-            date = record.get("date") or record.get("published")
-            article = make_article(
-                record["text"], where, title=record.get("title"), outlet=record.get("outlet"), published=date
-            )
-            rows.append(GoldArticle(article, str(record["story"]), date))
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as err:
+        raise FormatError(str(path), f"is not UTF-8 text ({err.reason}); re-save it as UTF-8 JSON Lines") from None
+    except OSError as err:
+        raise FormatError(str(path), f"cannot be read: {err.strerror or err}") from None
+    for number, line in enumerate(text.split("\n"), 1):  # not splitlines: U+2028 may sit inside a JSON string
+        if not line.strip():
+            continue
+        where = f"line {number} of {path}"
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as err:
+            raise FormatError(where, f"is not valid JSON ({json_error(err, number)})") from None
+        if not isinstance(record, dict):
+            raise FormatError(where, "is not a JSON object; each row needs id, story and text")
+        missing = [k for k in ("id", "story", "text") if not record.get(k)]
+        if missing:
+            raise FormatError(where, f"lacks {', '.join(missing)}; each row needs id, story and text")
+        if not isinstance(record["text"], str):
+            raise FormatError(where, "has a text that is not a string")
+        date = record.get("date") or record.get("published")
+        article = make_article(
+            record["text"], where, title=record.get("title"), outlet=record.get("outlet"), published=date
+        )
+        rows.append(GoldArticle(article, str(record["story"]), date))
+    if not rows:
+        raise FormatError(str(path), "no rows; each line should be a JSON object with id, story and text")
     return rows
 
 

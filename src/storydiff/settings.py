@@ -37,8 +37,25 @@ def _overlay(base: dict, extra: dict, source: str) -> dict:
             if key not in merged[section]:
                 valid = ", ".join(sorted(merged[section]))
                 raise SettingsError(f"{source}: unknown setting [{section}] {key}; valid: {valid}")
+            _check_type(source, section, key, value, merged[section][key])
             merged[section][key] = value
     return merged
+
+
+_TYPE_NAMES = {bool: "true or false", int: "a whole number", float: "a number", str: "a string", list: "a list"}
+
+
+def _check_type(source: str, section: str, key: str, value: Any, default: Any) -> None:
+    """A value must have its default's type: code reading [align] min_score compares it with numbers."""
+    expected = type(default)
+    if expected is float:
+        ok = isinstance(value, (int, float)) and not isinstance(value, bool)  # 1 is as good as 1.0
+    else:
+        ok = type(value) is expected  # exact: a bool is an int to isinstance, never a number here
+    if not ok:
+        wanted = _TYPE_NAMES.get(expected, expected.__name__)
+        raise SettingsError(f"{source}: [{section}] {key} must be {wanted} (like the default {default!r}), "
+                            f"not {value!r}")
 
 
 def load_settings(path: str | Path | None = None) -> Settings:

@@ -75,10 +75,10 @@ def read_input_file(path: str, file_index: int) -> pd.DataFrame:
 
 def normalise(df: pd.DataFrame, settings: Settings) -> pd.DataFrame:
     """Raw records -> article rows, or skipped rows that say why (column `reason`)."""
-    from ..ingest import _limits, _text_article  # the local reader's own normalisation and length check
+    from ..ingest import _text_article, text_limits  # the local reader's own normalisation and length check
     from ..ingest.records import record_fields
 
-    _, min_chars = _limits(settings)
+    limits = text_limits(settings)
     out = []
     for r in df.itertuples(index=False):
         seq = seq_of(r.file_index, r.line)
@@ -87,7 +87,7 @@ def normalise(df: pd.DataFrame, settings: Settings) -> pd.DataFrame:
             continue
         try:
             fields = record_fields(r.source, json.loads(r.record))
-            a = _text_article(r.source, **fields, min_chars=min_chars)
+            a = _text_article(r.source, **fields, limits=limits)
         except InputError as err:
             out.append({"seq": seq, "source": r.source, "reason": err.reason})
             continue

@@ -14,10 +14,11 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import unicodedata
+from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-from ..errors import EmptyInputError, InputError, NoArticleTextError, SettingsError
+from ..errors import EmptyInputError, InputError, NoArticleTextError, SettingsError, TooLargeError
 from ..model import Article
 from ..settings import Settings, load_settings
 from .decoding import decode
@@ -27,7 +28,7 @@ from .reading import STDIN, read_path, read_stream
 from .records import iter_json_records, iter_jsonl_records, parse_json, record_fields
 from .sidecar import SIDECAR_NAME, sidecar_metadata
 
-__all__ = ["article_id", "make_article", "load", "load_many", "SIDECAR_NAME"]
+__all__ = ["article_id", "make_article", "text_limits", "Limits", "load", "load_many", "SIDECAR_NAME"]
 
 
 def article_id(text: str) -> str:
@@ -83,40 +84,75 @@ def _body(text: str) -> str:
     return "\n".join(lines).rstrip()
 
 
-def _limits(settings: Settings | None) -> tuple[int, int]:
+# spaCy refuses a longer text (nlp.max_length, error E088); the claims stage parses each paragraph,
+# so only a text of one huge paragraph would reach it, but no longer text is an article either.
+SPACY_MAX_CHARS = 1_000_000
+# A derived text (a summary, a rewrite) may be one short sentence; less than this holds no claim ("ok").
+SHORT_TEXT_MIN_CHARS = 5
+
+
+@dataclass(frozen=True)
+class Limits:
+    """How much an input may hold, from [ingest]; `short_ok` relaxes the minimum for a summary."""
+
+    max_bytes: int
+    min_chars: int
+    max_chars: int
+    short_ok: bool = False
+
+    def check_text(self, where: str, text: str) -> None:
+        """Raise NoArticleTextError for too little text, TooLargeError for more than can be analysed."""
+        if len(text) > self.max_chars:
+            raise TooLargeError(where, f"has {len(text):,} characters of text; at most {self.max_chars:,} can be "
+                                       "analysed ([ingest] max_article_chars); split it into smaller files")
+        if len(text) < self.min_chars:
+            advice = "pass at least one sentence" if self.short_ok else "pass the full article"
+            raise NoArticleTextError(where, f"has only {len(text)} characters of text ({self.needed}); {advice}")
+
+    @property
+    def needed(self) -> str:
+        """The minimum, and the setting it comes from, for messages."""
+        if self.short_ok:
+            return f"at least {self.min_chars} needed"
+        return f"at least {self.min_chars} needed, [ingest] min_article_chars"
+
+
+def text_limits(settings: Settings | None, short_ok: bool = False) -> Limits:
     settings = settings or load_settings()
     max_bytes = settings.get("ingest", "max_input_bytes")
     min_chars = settings.get("ingest", "min_article_chars")
+    max_chars = settings.get("ingest", "max_article_chars")
     if not isinstance(max_bytes, int) or isinstance(max_bytes, bool) or max_bytes < 1:
         raise SettingsError(f"[ingest] max_input_bytes must be a positive whole number, not {max_bytes!r}")
     if not isinstance(min_chars, int) or isinstance(min_chars, bool) or min_chars < 0:
         raise SettingsError(f"[ingest] min_article_chars must be a whole number >= 0, not {min_chars!r}")
-    return max_bytes, min_chars
+    if not isinstance(max_chars, int) or isinstance(max_chars, bool) or not 1 <= max_chars <= SPACY_MAX_CHARS:
+        raise SettingsError(f"[ingest] max_article_chars must be a whole number from 1 to {SPACY_MAX_CHARS:,} "
+                            f"(the most the spaCy pipeline analyses), not {max_chars!r}")
+    if short_ok:
+        min_chars = min(min_chars, SHORT_TEXT_MIN_CHARS)
+    return Limits(max_bytes, min_chars, max_chars, short_ok)
 
 
-def _text_article(where: str, text: str, min_chars: int, **meta: str | None) -> Article:
+def _text_article(where: str, text: str, limits: Limits, **meta: str | None) -> Article:
     body = _body(text)
-    if len(body) < min_chars:
-        raise NoArticleTextError(
-            where,
-            f"has only {len(body)} characters of text (at least {min_chars} needed, "
-            "[ingest] min_article_chars); pass the full article",
-        )
+    limits.check_text(where, body)
     return make_article(body, where, **meta)
 
 
-def _load(source: str, settings: Settings | None, stdin: BinaryIO | None) -> tuple[list[Article], list[InputError]]:
+def _load(source: str, settings: Settings | None, stdin: BinaryIO | None,
+          short_ok: bool = False) -> tuple[list[Article], list[InputError]]:
     """One input -> (articles, record errors); whole-input failures raise."""
-    max_bytes, min_chars = _limits(settings)
+    limits = text_limits(settings, short_ok)
     if is_url(source):  # http(s) only, with the SSRF, timeout and size rules of ingest.fetch
         fetched = fetch(source, settings)
-        articles, errors = _parse(source, fetched.body, min_chars)
+        articles, errors = _parse(source, fetched.body, limits)
         return [a if a.url else dataclasses.replace(a, url=fetched.url) for a in articles], errors
-    data = read_stream(stdin, max_bytes) if source == STDIN else read_path(source, max_bytes)
-    return _parse(source, data, min_chars)
+    data = read_stream(stdin, limits.max_bytes) if source == STDIN else read_path(source, limits.max_bytes)
+    return _parse(source, data, limits)
 
 
-def _parse(source: str, data: bytes, min_chars: int) -> tuple[list[Article], list[InputError]]:
+def _parse(source: str, data: bytes, limits: Limits) -> tuple[list[Article], list[InputError]]:
     text = decode(source, data)
 
     parsed = parse_json(source, text)
@@ -132,7 +168,7 @@ def _parse(source: str, data: bytes, min_chars: int) -> tuple[list[Article], lis
             where, record = pair
             try:
                 fields = record_fields(where, record)
-                articles.append(_text_article(where, **fields, min_chars=min_chars))
+                articles.append(_text_article(where, **fields, limits=limits))
             except InputError as err:
                 errors.append(err)
         if not articles and not errors:
@@ -140,7 +176,8 @@ def _parse(source: str, data: bytes, min_chars: int) -> tuple[list[Article], lis
         return articles, errors
 
     if looks_like_html(text, source):
-        page = extract_html(source, text, min_chars)
+        page = extract_html(source, text, limits.min_chars, needed=limits.needed)
+        limits.check_text(source, page.text)
         article = make_article(
             page.text, source, title=page.title, outlet=page.outlet, published=page.published, url=page.url
         )
@@ -148,16 +185,18 @@ def _parse(source: str, data: bytes, min_chars: int) -> tuple[list[Article], lis
 
     meta = {} if source == STDIN or is_url(source) else sidecar_metadata(Path(source), source)
     meta.pop("note", None)
-    return [_text_article(source, text, min_chars, **meta)], []
+    return [_text_article(source, text, limits, **meta)], []
 
 
-def load(source: str, settings: Settings | None = None, stdin: BinaryIO | None = None) -> list[Article]:
+def load(source: str, settings: Settings | None = None, stdin: BinaryIO | None = None, *,
+         short_ok: bool = False) -> list[Article]:
     """Read one input (a path, or "-" for `stdin`) into its articles.
 
     Strict: any bad record in a JSON/JSONL input raises; use `load_many` to
-    keep a file's good records alongside its errors.
+    keep a file's good records alongside its errors. `short_ok` accepts a
+    text shorter than [ingest] min_article_chars (a summary to check).
     """
-    articles, errors = _load(source, settings, stdin)
+    articles, errors = _load(source, settings, stdin, short_ok)
     if errors:
         first = errors[0]
         if len(errors) > 1:
@@ -173,7 +212,10 @@ def load_many(
     settings = settings or load_settings()
     articles: list[Article] = []
     errors: list[InputError] = []
-    for source in sources:
+    for number, source in enumerate(sources):
+        if source == STDIN and STDIN in sources[:number]:
+            errors.append(InputError(source, "standard input can be read only once; give the other inputs as files"))
+            continue
         try:
             good, bad = _load(source, settings, stdin)
         except InputError as err:

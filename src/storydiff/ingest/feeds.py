@@ -101,10 +101,11 @@ def _content_text(entry: FeedEntry, min_chars: int) -> str | None:
 
 def entry_article(entry: FeedEntry, settings: Settings) -> Article:
     """The entry's article: its own content when that is full text, else its link fetched and read."""
-    from . import load, make_article
+    from . import load, make_article, text_limits
 
     full = _content_text(entry, settings.get("fetch", "feed_full_text_chars"))
     if full is not None:
+        text_limits(settings).check_text(entry.source, full)
         return make_article(full, entry.link or entry.source, title=entry.title, outlet=entry.outlet,
                             published=entry.published, url=entry.link)
     if not entry.link:

@@ -49,8 +49,10 @@ def _visible_chars(tree) -> int:
     return len(" ".join(" ".join(texts).split()))
 
 
-def extract_html(source: str, html: str, min_chars: int) -> Extracted:
-    """Extract the main text; raise NoArticleTextError saying why when there is none."""
+def extract_html(source: str, html: str, min_chars: int, needed: str | None = None) -> Extracted:
+    """Extract the main text; raise NoArticleTextError saying why when there is none.
+
+    `needed` says where `min_chars` comes from, for the message."""
     if not _HAS_DOCUMENT.search(html[:65536]):
         # trafilatura rejects a bare fragment ("<p>..</p>") as not-quite-HTML.
         html = f"<html><body><div>{html}</div></body></html>"
@@ -77,10 +79,11 @@ def extract_html(source: str, html: str, min_chars: int) -> Extracted:
     text = (doc.text or "").strip() if doc is not None else ""
     prose = prose_chars(text)
     if prose < min_chars:
+        needed = needed or f"at least {min_chars} needed, [ingest] min_article_chars"
         found = f"only {prose} characters of article text" if prose else "no article text"
         raise NoArticleTextError(
             source,
-            f"{found} found in this HTML page (at least {min_chars} needed, [ingest] min_article_chars; "
+            f"{found} found in this HTML page ({needed}; "
             f"the page has {_visible_chars(tree)} characters of visible text in all); it may be truncated, "
             f"hold only menus and links, or be built by JavaScript; {_HOW_TO_FIX}",
         )

@@ -34,7 +34,8 @@ def read_path(source: str, limit: int) -> bytes:
     if _URL.match(source):
         raise InputError(
             source,
-            "fetching URLs is not supported; save the page first (e.g. `curl -o page.html URL`) and pass the file",
+            "only http and https URLs can be fetched; save the page first (e.g. `curl -o page.html URL`) "
+            "and pass the file",
         )
     path = Path(source)
     try:

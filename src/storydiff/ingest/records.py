@@ -42,9 +42,15 @@ def parse_json(source: str, text: str) -> tuple[str, Any] | None:
                 return "jsonl", None
             if name.endswith(".json"):
                 raise FormatError(
-                    source, f"is not valid JSON ({err.msg}, line {err.lineno} column {err.colno}); fix the file"
+                    source, f"is not valid JSON ({json_error(err)}); fix the file"
                 ) from None
     return None
+
+
+def json_error(err: json.JSONDecodeError, line: int | None = None) -> str:
+    """The decoder's own message and position ("Expecting value: line 3 column 10"); `line` is the
+    file's line number when one JSONL line was decoded alone."""
+    return f"{err.msg}: line {line or err.lineno} column {err.colno}"
 
 
 def _is_json_object(line: str) -> bool:
@@ -120,4 +126,4 @@ def iter_jsonl_records(source: str, text: str) -> Iterator[tuple[str, Any] | For
         try:
             yield where, json.loads(line)
         except json.JSONDecodeError as err:
-            yield FormatError(where, f"is not valid JSON ({err.msg}, column {err.colno}); fix or remove the line")
+            yield FormatError(where, f"is not valid JSON ({json_error(err, number)}); fix or remove the line")

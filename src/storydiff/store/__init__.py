@@ -45,6 +45,16 @@ class StoreError(StorydiffError):
         super().__init__(f"{path}: {reason}")
 
 
+class NoCorpusError(StorydiffError):
+    """A command that only reads the corpus names a file that does not exist (it is never created)."""
+
+    code = "E203"
+
+    def __init__(self, path: str | Path):
+        self.path = str(path)
+        super().__init__(f"no corpus at {path}; add articles first with storydiff add --db {path}")
+
+
 class UnknownStoryError(StorydiffError):
     """A story or article id names nothing in the store."""
 

@@ -13,7 +13,7 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import InputError, NoArticleTextError, StorydiffError
+from ..errors import InputError, StorydiffError
 from ..model import Article, Report
 from ..settings import Settings
 
@@ -46,12 +46,14 @@ def check_count(inputs: list[ArticleInput], settings: Settings) -> None:
                                    "([web] max_articles)")
 
 
-def to_article(item: ArticleInput, where: str, settings: Settings) -> Article:
-    """The Article for one input: its text as given, else the page at its URL (fetched safely)."""
+def to_article(item: ArticleInput, where: str, settings: Settings, short_ok: bool = False) -> Article:
+    """The Article for one input: its text as given, else the page at its URL (fetched safely).
+
+    `short_ok` accepts less text than [ingest] min_article_chars (a summary to check)."""
     from .. import ingest
 
     if item.fetches:
-        articles = ingest.load(item.url, settings)
+        articles = ingest.load(item.url, settings, short_ok=short_ok)
         if len(articles) != 1:
             raise InputError(item.url, f"holds {len(articles)} articles; give the URL of one article")
         article = articles[0]
@@ -63,12 +65,9 @@ def to_article(item: ArticleInput, where: str, settings: Settings) -> Article:
                                              "published": article.published, **overrides})
         return article
     text = (item.text or "").strip()
-    min_chars = int(settings.get("ingest", "min_article_chars"))
     if not text:
         raise InputError(where, "gives neither text nor a URL")
-    if len(text) < min_chars:
-        raise NoArticleTextError(where, f"has only {len(text)} characters of text (at least {min_chars} "
-                                        "needed, [ingest] min_article_chars); pass the full article")
+    ingest.text_limits(settings, short_ok).check_text(where, text)
     return ingest.make_article(text, where, title=item.title, outlet=item.outlet, published=item.published,
                                url=item.url)
 
@@ -92,7 +91,7 @@ def check_inputs(source: ArticleInput, derived: ArticleInput, settings: Settings
     from .. import check
     from ..report.checkfmt import check_to_dict
 
-    report = check(to_article(source, "source", settings), to_article(derived, "derived", settings), settings)
+    report = check(to_article(source, "source", settings), to_article(derived, "derived", settings, short_ok=True), settings)
     return check_to_dict(report)
 
 
