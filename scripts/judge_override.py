@@ -46,6 +46,8 @@ RULES = [
     # Since judge rules v4 a negation conflicts only where it denies a word the other sentence affirms.
     ("negation", ((("negation",), 0.0),)),
     ("figure or duration, severity 1.0, or negation", ((("figure", "duration"), 1.0), (("negation",), 0.0))),
+    ("figure or duration, severity 1.0, or time", ((("figure", "duration"), 1.0), (("time",), 0.0))),
+    ("time", ((("time",), 0.0),)),
 ]
 
 

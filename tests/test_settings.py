@@ -66,3 +66,14 @@ def test_a_whole_number_is_a_number(tmp_path):
 def test_overrides_are_checked_like_a_file():
     with pytest.raises(SettingsError, match=r"\[store\] batch_size"):
         load_settings().with_overrides({"store": {"batch_size": "64"}})
+
+
+def test_timeouts_in_seconds_take_fractions(tmp_path):
+    # The type check reads the default's type: a timeout written "60" would refuse "2.5".
+    from storydiff.settings import load_settings
+
+    path = tmp_path / "s.toml"
+    path.write_text("[judge]\nllm_timeout_s = 2.5\n[fetch]\nconnect_timeout_s = 0.5\nread_timeout_s = 1.5\n"
+                    "total_timeout_s = 7.5\n", encoding="utf-8")
+    settings = load_settings(path)
+    assert settings.get("judge", "llm_timeout_s") == 2.5 and settings.get("fetch", "total_timeout_s") == 7.5
