@@ -85,7 +85,7 @@ def test_a_point_is_one_card_with_each_reading_and_its_sources():
     card = view.conflicts[0]
     assert card.pairs == 5 and [s.article_id for s in card.sides] == ["a", "b", "c", "d"]
     assert "“five” (Outlet A, Outlet B)" in card.reason and "“three” (Outlet D)" in card.reason
-    assert view.summary[0].text == "1 conflict (5 source pairs)"
+    assert view.summary[0].text == "1 conflict (5 sentence pairs)"
     text = render(report, "terminal", color=False, width=100)
     assert text.count("magnitude-5.2 quake") == 1  # each sentence once, not once per pair
     data = to_dict(report)
@@ -95,7 +95,7 @@ def test_a_point_is_one_card_with_each_reading_and_its_sources():
     markdown = render(report, "markdown")
     assert markdown.count("**Outlet D**") == 1 and "| Outlet A | Outlet B |" not in markdown  # listed, not 4 columns
     html = render(report, "html")
-    assert html.count('class="rows"') == 1 and "4 sources, 5 pairs" in html
+    assert html.count('class="rows"') == 1 and "4 sources, 5 sentence pairs" in html
 
 
 def test_the_founding_example_keeps_one_card_per_conflict_and_agreement(example_report):

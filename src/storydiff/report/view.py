@@ -81,8 +81,8 @@ class VerdictView:
 
     @property
     def spread(self) -> str:
-        """"4 sources, 5 pairs" for a card of several pairs, else ""."""
-        return f"{self.source_count} sources, {self.pairs} pairs" if self.grouped else ""
+        """"4 sources, 5 sentence pairs" for a card of several pairs of sentences, else ""."""
+        return f"{self.source_count} sources, {self.pairs} sentence pairs" if self.grouped else ""
 
     @property
     def kind_name(self) -> str:
@@ -239,7 +239,7 @@ def _readings(point: list[Verdict], members: list[tuple[tuple, Evidence]],
 
 def _point_reason(point: list[Verdict], label: str, members, label_of, n_articles: int) -> str:
     sources = list(dict.fromkeys(label_of(e.article_id) for _, e in members))
-    pairs = f"{len(point)} pairs of sources"
+    pairs = f"{len(point)} sentence pairs"
     share = ("both" if n_articles == 2 else f"all {n_articles}") if len(sources) == n_articles \
         else f"{len(sources)} of {n_articles}"
     if label == "conflict":
@@ -346,7 +346,7 @@ def build_view(report: Report) -> ReportView:
 
     def counted(n_cards: int, pairs: int, one: str, many: str) -> str:
         text = _plural(n_cards, one, many)
-        return text if pairs == n_cards else f"{text} ({pairs} source pairs)"
+        return text if pairs == n_cards else f"{text} ({pairs} sentence pairs)"
 
     n_agree = [c for c in agreements if c.label == "agree"]
     n_compatible = [c for c in agreements if c.label == "compatible"]
