@@ -474,8 +474,10 @@ def stories_list(ctx, db_path, settings_path, as_json):
         return
     table = Table(box=box.SIMPLE_HEAD)
     for column in ("story", "size", "indep.", "outlets", "time span", "title"):
-        table.add_column(column, justify="right" if column in ("size", "indep.") else "left",
-                         overflow="fold" if column == "title" else "ellipsis")
+        table.add_column(column, justify="right" if column in ("size", "indep.") else "left", overflow="fold")
+    # A story id is what `show` and `stories merge` take: printed whole however narrow the terminal.
+    table.columns[0].no_wrap = True
+    table.columns[0].min_width = max((len(s.id) for s in infos), default=None)
     for s in infos:
         span = s.first[:10] if s.first else "–"
         if s.last and s.last[:10] != span:
