@@ -134,6 +134,19 @@ def test_a_far_off_duration_makes_the_text_inconsistent_whatever_the_model_says(
     assert unedited.consistent and "overruled" not in unedited.reason
 
 
+@pytest.mark.parametrize(("derived", "what"), [
+    (COPY.replace("on Tuesday evening", "on Wednesday evening"), "time"),
+    (SOURCE.read_text(encoding="utf-8").splitlines()[8].replace("Steve Witkoff", "Marco Rubio"), "statement"),
+])
+def test_any_contradicted_claim_makes_the_text_inconsistent(derived, what):
+    # The model alone called both consistent (86% and more): only a far-off figure or duration used to
+    # overrule it. Any conflict did as well or better on every training file (docs/evaluation.md).
+    report = check(SOURCE.read_text(encoding="utf-8"), derived)
+    assert report.by_label("contradicted") and not report.consistent
+    assert report.reason.startswith(f"inconsistent: the derived text's {what} contradicts the source (")
+    assert f"{report.probability:.0%} likely consistent" in report.reason
+
+
 def test_a_compatible_figure_the_source_does_not_establish_is_not_supported():
     raised = check(SOURCE.read_text(encoding="utf-8"), COPY.replace("at least 57,575", "at least 87,575"))
     c = _claim(raised, "87,575")

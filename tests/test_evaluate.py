@@ -172,32 +172,7 @@ def test_quality_floor_on_summedits_news_dev(tmp_path):
     assert m.balanced_accuracy >= FLOOR_SUMMEDITS_NEWS
 
 
-# A regression gate for the shipped model: documented 0.628 (af4e6fd2, docs/evaluation.md). It moves
-# only with a model that `make train-judge` wrote, never chosen on this file; raise it, never lower
-# it silently (0.64 until the ninth session: see "Shipped: the procedure's own output").
-FLOOR_SUMMEDITS_NEWS = 0.62
-
-
-@pytest.mark.parametrize("command", ["consistency", "stories"])
-@pytest.mark.parametrize("content, words", [
-    (b"\x89PNG\r\n\x1a\n" + bytes(range(256)), "is not UTF-8 text"),
-    ('{"id": "a", "story": "s", "text": "Talks resumed."}\n'.encode("utf-16"), "is not UTF-8 text"),
-    (b"", "no rows"),
-    (b"\n  \n", "no rows"),
-])
-def test_an_unreadable_or_empty_file_is_a_clear_error_for_both_evals(tmp_path, command, content, words):
-    path = tmp_path / "rows.jsonl"
-    path.write_bytes(content)
-    result = CliRunner().invoke(main, ["eval", command, str(path)])
-    assert result.exit_code == 1
-    assert f"{path}: " in result.output and words.replace("is ", "") in result.output
-
-
-def test_eval_stories_names_a_bad_line_with_its_position(tmp_path):
-    path = tmp_path / "rows.jsonl"
-    path.write_text('{"id": "a", "story": "s", "text": "Talks resumed in Doha."}\n{"id": "b", "text": "abc\n[1]\n',
-                    encoding="utf-8")
-    result = CliRunner().invoke(main, ["eval", "stories", str(path)])
-    assert result.exit_code == 1
-    assert f"line 2 of {path}: is not valid JSON (Unterminated string starting at: line 2 column 21)" in \
-        " ".join(result.output.split())
+# A regression gate for the shipped model: documented 0.670 (af4e6fd2 with check v5, docs/evaluation.md).
+# It moves only with a model that `make train-judge` wrote or a rule chosen on the training side, never on
+# this file; raise it, never lower it silently (0.64 until the ninth session's retrain, then 0.62).
+FLOOR_SUMMEDITS_NEWS = 0.66

@@ -43,16 +43,15 @@ from .nlp import claims as claims_stage
 from .nlp.language import SPACY_MODEL
 from .settings import Settings, load_settings
 
-STAGE_VERSION = "storydiff.check.v4"  # v2: a far-off figure or duration makes the text inconsistent;
-# v3: a converted source figure establishes its amount; v4: a long derived text is judged in windows
+STAGE_VERSION = "storydiff.check.v5"  # v2: a far-off figure or duration makes the text inconsistent;
+# v3: a converted source figure establishes its amount; v4: a long derived text is judged in windows;
+# v5: any contradicted claim makes the text inconsistent, not only a far-off figure or duration
 
 ClaimLabel = Literal["supported", "contradicted", "not in source"]
 TOP_EVIDENCE = 3  # source sentences given to a pair judge as the premise (premise_scope "evidence")
 # Conflicts that make the text inconsistent whatever the logistic model says. Out of fold on the training
 # files, figure and duration conflicts of severity 1.0 were always on inconsistent rows when the model called
 # them consistent; weaker figure conflicts, or negation conflicts, were not (docs/evaluation.md).
-DECISIVE_KINDS = ("figure", "duration")
-DECISIVE_SEVERITY = 1.0
 # The most claims of any derived text the judge model was trained on (summaries of one to six
 # sentences). Its weights do not extend past that: fed a 27-claim rewrite whole, "more claims" alone
 # pushed an unchanged copy of an article to 16% likely consistent. A longer text is judged in windows
@@ -297,8 +296,9 @@ def check_analysed(source: ArticleAnalysis, derived: ArticleAnalysis, settings: 
             ev = _closest_evidence(result, j)
             v = next(iter(by_claim[claim.id]), None)
         checks.append(ClaimCheck(claim, label, reason, ev, None if score is None else round(score, 4), v))
-    probability = min(model.probability(doc_features(result, window, by_claim))
-                      for window in claim_windows(len(derived.claims)))
+    # Rounded once, so the header and the reason line print the same percentage.
+    probability = round(min(model.probability(doc_features(result, window, by_claim))
+                            for window in claim_windows(len(derived.claims))), 4)
     decisive = decisive_conflict(checks, by_claim)
     consistent = probability >= model.threshold and decisive is None
     reason = _overall_reason(checks, consistent, probability)
@@ -316,24 +316,27 @@ def claim_windows(n: int) -> list[list[int]]:
 
 
 def decisive_conflict(checks: list[ClaimCheck], by_claim: dict[str, list[Verdict]]) -> Verdict | None:
-    """The first conflict that alone makes the text inconsistent: a contradicted claim's figure or duration
-    whose range lies far from the source's (DECISIVE_KINDS at DECISIVE_SEVERITY); None when there is none."""
-    for c in checks:
-        if c.label != "contradicted":
-            continue
-        for v in by_claim.get(c.claim.id, []):
-            if v.label == "conflict" and v.conflict_kind in DECISIVE_KINDS and (v.severity or 0) >= DECISIVE_SEVERITY:
-                return v
-    return None
+    """The conflict that makes the text inconsistent whatever the model says: the most severe one of a
+    contradicted claim; None when no claim is contradicted. Scored on the training side only
+    (scripts/judge_override.py, docs/evaluation.md): any conflict did as well as or better than a
+    far-off figure or duration alone on every training file."""
+    conflicts = [v for c in checks if c.label == "contradicted"
+                 for v in by_claim.get(c.claim.id, []) if v.label == "conflict"]
+    return max(conflicts, key=lambda v: (v.severity or 0, v.confidence), default=None)
 
 
 def _decisive_reason(v: Verdict, model_consistent: bool, summary: str) -> str:
     """'inconsistent: the derived text's duration contradicts the source (…); 1 contradicted; judge: …'."""
-    what = "duration" if v.conflict_kind == "duration" else "figure"
-    src, der = v.detail["left"]["text"], v.detail["right"]["text"]  # the source is the left article
+    what = {"figure": "figure", "duration": "duration", "time": "time", "quote_wording": "quotation",
+            "attribution": "attribution", "negation": "statement", "other": "statement"}.get(v.conflict_kind, "claim")
     overruled = f", overruled by the contradicted {what}" if model_consistent else ""
-    return (f"inconsistent: the derived text's {what} contradicts the source (“{der}” where the source says "
-            f"“{src}”; the ranges are far apart); {summary}{overruled}")
+    if v.conflict_kind in ("figure", "duration"):
+        src, der = v.detail["left"]["text"], v.detail["right"]["text"]  # the source is the left article
+        gap = "; the ranges are far apart" if (v.severity or 0) >= 1.0 else ""
+        why = f"“{der}” where the source says “{src}”{gap}"
+    else:
+        why = v.reason
+    return f"inconsistent: the derived text's {what} contradicts the source ({why}); {summary}{overruled}"
 
 
 def _overall_reason(checks: list[ClaimCheck], consistent: bool, probability: float | None = None) -> str:
