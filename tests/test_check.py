@@ -147,6 +147,16 @@ def test_any_contradicted_claim_makes_the_text_inconsistent(derived, what):
     assert f"{report.probability:.0%} likely consistent" in report.reason
 
 
+def test_a_changed_count_is_set_against_the_figure_that_counts_the_same_thing():
+    # The source's quote gives "Ten live hostages will be released. Nine deceased will be released": the
+    # derived "twelve live hostages" answers the ten, whose counted thing it names (the audit found "Nine").
+    derived = ("Witkoff told reporters at a meeting of Trump's Cabinet that a 60-day ceasefire could be agreed "
+               "this week, with twelve live hostages released.")
+    report = check(SOURCE.read_text(encoding="utf-8"), derived)
+    c = _claim(report, "twelve")
+    assert c.label == "contradicted" and "“Ten”" in c.reason and "Nine" not in c.reason
+
+
 def test_a_compatible_figure_the_source_does_not_establish_is_not_supported():
     raised = check(SOURCE.read_text(encoding="utf-8"), COPY.replace("at least 57,575", "at least 87,575"))
     c = _claim(raised, "87,575")

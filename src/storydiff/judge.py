@@ -31,7 +31,7 @@ from .nlp.times import same_time
 from .nlp.wording import content_share, word_diff
 from .settings import Settings
 
-STAGE_VERSION = "storydiff.judge.rules.v16"  # v2: order-of-events conflicts; v3: anchors in the sentence before;
+STAGE_VERSION = "storydiff.judge.rules.v17"  # v2: order-of-events conflicts; v3: anchors in the sentence before;
 # v4: a negation conflicts only where it denies a word the other sentence affirms; v5: figures that agree
 # are paired first, and differing ordinals conflict only when they rank the same thing; v6: quotes pair
 # only when they share their content words, respellings are no rewording, a surname spelled two ways
@@ -45,7 +45,8 @@ STAGE_VERSION = "storydiff.judge.rules.v16"  # v2: order-of-events conflicts; v3
 # v14: two conversions are not paired (their amounts are); v15: a possessive's apostrophe moved
 # ("population's" / "populations'") is no rewording of a quote, and counts of different casualty
 # outcomes (killed, wounded, shot) are two measures; v16: two matching statements that give another
-# name in one place, unknown to the other article ("envoy Steve Witkoff" / "envoy Marco Rubio"), conflict
+# name in one place, unknown to the other article ("envoy Steve Witkoff" / "envoy Marco Rubio"), conflict;
+# v17: of two candidate counterparts, a figure naming the same counted thing ranks first ("Ten live hostages")
 
 QUOTE_MATCH = 0.7  # share of the shorter quote's words found in order in the other
 FIGURE_PAIR_MIN = 0.5  # combined claim + context similarity for two figures to be about one thing
@@ -272,6 +273,7 @@ _PEOPLE_NOUNS = frozenset(
     "student member officer police policeman firefighter passenger patient survivor fan protester "
     "demonstrator voter citizen inhabitant suspect militant fighter rebel journalist staff personnel "
     "crew sailor pilot climber miner pirate player teenager baby family household".split())
+THING_MATCH_BONUS = 0.05  # ranking only: two figures that name one counted thing before one that names none
 THING_SIMILAR_MIN = 0.7  # MiniLM: house/home 0.80, troop/soldier 0.74; firefighter/engine 0.24
 
 
@@ -289,6 +291,10 @@ def _same_thing(a: Quantity, b: Quantity, phrases: PhraseVectors | None) -> bool
     if ta.rstrip("s") == tb.rstrip("s") or _counts_people(a.thing) and _counts_people(b.thing):
         return True
     return phrases is not None and phrases.similarity(ta, tb) >= THING_SIMILAR_MIN
+
+
+def _named_same_thing(a: Quantity, b: Quantity) -> bool:
+    return bool(a.thing and b.thing) and a.thing.lower().rstrip("s") == b.thing.lower().rstrip("s")
 
 
 def _magnitude(a: Quantity, b: Quantity) -> float:
@@ -327,24 +333,27 @@ def judge_figures(ctx: PairContext, used: set) -> list[Verdict]:
                         continue
                     pair_score = 0.3 * claim_score + 0.25 * context + 0.25 * frame + 0.2 * _magnitude(qa, qb)
                     if pair_score >= FIGURE_PAIR_MIN:
-                        candidates.append((pair_score, a, ia, qa, b, ib, qb))
+                        # Ranked a little higher when both name the same counted thing: "twelve live
+                        # hostages" answers "Ten live hostages", not "Nine deceased" beside it.
+                        rank = pair_score + THING_MATCH_BONUS * _named_same_thing(qa, qb)
+                        candidates.append((rank, pair_score, a, ia, qa, b, ib, qb))
     # A figure the other claim also reports is its counterpart there: pairs that agree go first, so
     # "Gomes, 61, and Mendes, 48" against "Mendes, 48, ... Gomes, 61" is two agreements, not two
     # conflicts; among agreeing pairs, and then among the rest, the best-scored pair goes first.
-    candidates.sort(key=lambda c: (not c[3].interval.overlaps(c[6].interval), -c[0]))
+    candidates.sort(key=lambda c: (not c[4].interval.overlaps(c[7].interval), -c[0]))
     # Two figures that differ conflict only when each is the other's best counterpart: a figure whose
     # best match went elsewhere ("Charles had 226 yards" met "Quinn ... 162 yards" after its own
     # counterpart was taken) is more likely about something else than contradicted.
     best: dict = {}
-    for pair_score, a, ia, qa, b, ib, qb in candidates:
+    for rank, _, a, ia, qa, b, ib, qb in candidates:
         for key in ((a.id, ia), (b.id, ib)):
-            best[key] = max(best.get(key, 0.0), pair_score)
+            best[key] = max(best.get(key, 0.0), rank)
     taken: set = set()
     verdicts = []
-    for pair_score, a, ia, qa, b, ib, qb in candidates:
+    for rank, pair_score, a, ia, qa, b, ib, qb in candidates:
         if (a.id, ia) in taken or (b.id, ib) in taken:
             continue
-        if _differ(qa, qb) and pair_score < max(best[(a.id, ia)], best[(b.id, ib)]):
+        if _differ(qa, qb) and rank < max(best[(a.id, ia)], best[(b.id, ib)]):
             continue
         taken |= {(a.id, ia), (b.id, ib)}
         used |= {a.id, b.id}
