@@ -146,7 +146,7 @@ def test_stories_members_and_prefixes(store):
     store.insert_articles([a, b])
     store.assign({a.id: "story-one", b.id: "story-two"})
     assert store.resolve_story("story-o") == "story-one"
-    with pytest.raises(UnknownStoryError, match="matches 2 stories"):
+    with pytest.raises(UnknownStoryError, match=r"matches 2 stories \(story-one, story-two\); give more"):
         store.resolve_story("story")
     with pytest.raises(UnknownStoryError, match="no story 'nope'"):
         store.resolve_story("nope")

@@ -409,11 +409,10 @@ class Store:
         if len(rows) == 1:
             return rows[0], False
         if rows:
-            raise UnknownStoryError(f"{prefix!r} matches {len(rows)} stories ({', '.join(rows[:5])}…); "
-                                    "give more of the id")
+            raise UnknownStoryError(f"{prefix!r} matches {len(rows)} stories ({_some(rows)}); give more of the id")
         aliases = self._ids_like("SELECT old_id FROM story_aliases", "old_id", prefix)
         if len(aliases) > 1 and prefix not in aliases:
-            raise UnknownStoryError(f"{prefix!r} matches {len(aliases)} former stories ({', '.join(aliases[:5])}…); "
+            raise UnknownStoryError(f"{prefix!r} matches {len(aliases)} former stories ({_some(aliases)}); "
                                     "give more of the id")
         story_id, seen = (prefix if prefix in aliases else aliases[0]) if aliases else None, set()
         while story_id is not None and story_id not in seen:  # an alias may point at a later alias
@@ -493,3 +492,8 @@ class Store:
 
 def _versions_hash(versions: dict) -> str:
     return hashlib.sha256(json.dumps(versions, sort_keys=True).encode()).hexdigest()[:16]
+
+
+def _some(ids: list[str], shown: int = 5) -> str:
+    """The first ids in full, with "…" only when there are more."""
+    return ", ".join(ids[:shown]) + (", …" if len(ids) > shown else "")
