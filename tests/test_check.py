@@ -139,12 +139,15 @@ def test_a_far_off_duration_makes_the_text_inconsistent_whatever_the_model_says(
     (SOURCE.read_text(encoding="utf-8").splitlines()[8].replace("Steve Witkoff", "Marco Rubio"), "statement"),
 ])
 def test_any_contradicted_claim_makes_the_text_inconsistent(derived, what):
-    # The model alone called both consistent (86% and more): only a far-off figure or duration used to
-    # overrule it. Any conflict did as well or better on every training file (docs/evaluation.md).
+    # Only a far-off figure or duration used to overrule the model, which calls the changed weekday 86%
+    # likely consistent. Any conflict did as well or better on every training file (docs/evaluation.md).
     report = check(SOURCE.read_text(encoding="utf-8"), derived)
     assert report.by_label("contradicted") and not report.consistent
     assert report.reason.startswith(f"inconsistent: the derived text's {what} contradicts the source (")
     assert f"{report.probability:.0%} likely consistent" in report.reason
+    overruled = report.probability >= report.threshold
+    assert overruled == (what == "time")  # the name swap the model already calls inconsistent
+    assert ("a contradicted claim decides; the model alone" in render_check(report, "markdown")) == overruled
 
 
 def test_a_changed_count_is_set_against_the_figure_that_counts_the_same_thing():

@@ -60,11 +60,19 @@ def _order(report):
     return sorted(report.claims, key=lambda c: (rank[c.label], c.claim.start))
 
 
+def _score_note(report) -> str:
+    """"74% likely consistent", saying so when a contradicted claim overrules a score above the threshold."""
+    note = f"{report.probability:.0%} likely consistent"
+    if not report.consistent and report.probability >= report.threshold and report.by_label("contradicted"):
+        return f"a contradicted claim decides; the model alone: {note}"
+    return note
+
+
 def _markdown(report) -> str:
     lines = [
         "# storydiff check", "",
         f"**{report.derived.label}** checked against **{report.source.label}**: "
-        f"**{report.verdict}** ({report.probability:.0%} likely consistent; judge {report.judge}).", "",
+        f"**{report.verdict}** ({_score_note(report)}; judge {report.judge}).", "",
         report.reason, "",
         "| | Claim in the derived text | Verdict | Reason | Source evidence |",
         "|---|---|---|---|---|",
@@ -97,7 +105,7 @@ def _terminal(report, color: bool | None, width: int | None) -> str:
     head.append(f"{report.source.label}", style="bold")
     head.append(": ")
     head.append(report.verdict.upper(), style=style)
-    head.append(f"  ({report.probability:.0%} likely consistent · judge {report.judge})")
+    head.append(f"  ({_score_note(report)} · judge {report.judge})")
     console.print(head)
     console.print(Text(report.reason, style="dim"))
     table = Table(box=box.SIMPLE_HEAD, show_lines=True, expand=True)
