@@ -150,6 +150,20 @@ def test_any_contradicted_claim_makes_the_text_inconsistent(derived, what):
     assert ("a contradicted claim decides; the model alone" in render_check(report, "markdown")) == overruled
 
 
+def test_a_name_the_source_never_mentions_is_not_in_source_and_decides():
+    # The source's sentence, with the speaker changed: every figure in it agrees, so the rules alone
+    # called it supported (the audit).
+    derived = ("Marco Rubio told reporters at a meeting of Trump's Cabinet that a 60-day ceasefire could be "
+               "agreed this week, with ten live hostages released.")
+    report = check(SOURCE.read_text(encoding="utf-8"), derived)
+    [claim] = report.claims
+    assert claim.label == "not in source" and claim.reason.startswith("names “Rubio”, which the source never")
+    assert not report.consistent
+    assert report.reason.startswith("inconsistent: the derived text names “Rubio”, which the source never mentions")
+    faithful = check(SOURCE.read_text(encoding="utf-8"), derived.replace("Marco Rubio", "Witkoff"))
+    assert faithful.consistent and [c.label for c in faithful.claims] == ["supported"]
+
+
 def test_a_changed_count_is_set_against_the_figure_that_counts_the_same_thing():
     # The source's quote gives "Ten live hostages will be released. Nine deceased will be released": the
     # derived "twelve live hostages" answers the ten, whose counted thing it names (the audit found "Nine").

@@ -80,6 +80,16 @@ def source_index(analysis) -> SourceIndex:
     return _INDEX_CACHE[key]
 
 
+def new_entities(src: SourceIndex, entities) -> set[str]:
+    """Named entities (their keys: "rubio", "camp david") the source neither names nor spells out."""
+    return {e for e in entities if e not in src.entities and e not in src.lower}
+
+
+def new_capitalised(src: SourceIndex, text: str) -> set[str]:
+    """Capitalised words inside sentences ("… envoy Marco Rubio …") that the source never uses."""
+    return {w for w in _CAPITALISED.findall(text) if w.lower() not in src.lower}
+
+
 def doc_features(result, indices: list[int], by_claim: dict) -> dict[str, float]:
     """Features of the derived claims at `indices` (all of them: the document) against the source."""
     src = source_index(result.source)
@@ -123,7 +133,7 @@ def doc_features(result, indices: list[int], by_claim: dict) -> dict[str, float]
 
     f["novel_numbers"] = float(len(_numbers(text) - src.numbers))
     entities = {e for c in claims for e in c.entities}
-    novel_entities = {e for e in entities if e not in src.entities and e not in src.lower}
+    novel_entities = new_entities(src, entities)
     f["novel_entities"] = float(len(novel_entities))
     f["share_novel_entities"] = len(novel_entities) / len(entities) if entities else 0.0
     times = {t.value or t.text.lower() for c in claims for t in c.times}
@@ -134,7 +144,7 @@ def doc_features(result, indices: list[int], by_claim: dict) -> dict[str, float]
     f["share_novel_words"] = len(novel) / len(words) if words else 0.0
     shares = [len(cw - src.words) / len(cw) for cw in (content_words(c.text) for c in claims) if cw]
     f["max_claim_novel_share"] = max(shares, default=f["share_novel_words"])
-    f["novel_capitalised"] = float(len({w for w in _CAPITALISED.findall(text) if w.lower() not in src.lower}))
+    f["novel_capitalised"] = float(len(new_capitalised(src, text)))
     bigrams = _bigrams(text)
     f["novel_bigram_share"] = len(bigrams - src.bigrams) / len(bigrams) if bigrams else 0.0
     f["length_ratio_log"] = math.log((len(text) + 1) / (len(result.source.article.text) + 1))
