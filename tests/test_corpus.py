@@ -241,6 +241,9 @@ def test_cli_add_stories_show_export(tmp_path, folder, stories_module):
     assert shown.exit_code == 0, shown.output
     report = json.loads(shown.stdout)
     assert [a["outlet"] for a in report["articles"]] == ["Jakarta Daily"]  # one source: nothing to compare
+    written = tmp_path / "story.json"
+    to_file = runner.invoke(main, ["show", quake["id"], "--db", db, "--format", "json", "-o", str(written)])
+    assert to_file.exit_code == 0 and json.loads(written.read_text(encoding="utf-8")) == report
 
     exported = runner.invoke(main, ["export", "--db", db, "--format", "csv"])
     assert exported.exit_code == 0 and exported.stdout.count("Jakarta Daily") == 1

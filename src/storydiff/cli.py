@@ -551,9 +551,11 @@ def stories_split(ctx, story, articles, db_path, settings_path):
 @_settings_option
 @click.option("-f", "--format", "fmt", type=click.Choice(FORMATS), default="terminal", show_default=True,
               help="Format of the claim comparison.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True),
+              help="Write the claim comparison to this file instead of standard output.")
 @click.option("--refresh", is_flag=True, help="Compare again even when a stored result is current.")
 @_display_options
-def show(story, db_path, settings_path, fmt, refresh, color, width):
+def show(story, db_path, settings_path, fmt, output, refresh, color, width):
     """Show a story: its coverage, then the claim comparison across its articles.
 
     The comparison is stored in the corpus and reused until the story's
@@ -563,7 +565,7 @@ def show(story, db_path, settings_path, fmt, refresh, color, width):
     \b
     Examples:
       storydiff show 3f2a
-      storydiff show 3f2a --format html > story.html
+      storydiff show 3f2a --format html -o story.html
     """
     from rich import box
     from rich.table import Table
@@ -573,6 +575,7 @@ def show(story, db_path, settings_path, fmt, refresh, color, width):
     from .report import render
     from .report.view import article_labels
 
+    _check_output_folder(output)
     err = _stderr()
     try:
         with _open_corpus(db_path, settings_path) as corpus:
@@ -612,8 +615,8 @@ def show(story, db_path, settings_path, fmt, refresh, color, width):
         console.print(f"{info.size} articles, {info.independent} independent source"
                       f"{'' if info.independent == 1 else 's'} (rewrites of one story count once); comparison "
                       f"{'from the store' if cached else 'computed now'}\n")
-    text = render(report, fmt, color=color if fmt == "terminal" else None, width=width)
-    sys.stdout.write(text if text.endswith("\n") else text + "\n")
+    text = render(report, fmt, color=color if fmt == "terminal" and not output else None, width=width)
+    _emit(text, output, f"{fmt} report")
 
 
 @main.command()
