@@ -241,3 +241,15 @@ def test_counts_of_different_casualty_outcomes_do_not_conflict():
     # The same outcome counted differently still conflicts, whichever verb names it.
     injured_three = left.replace("wounding two former bosses", "injuring three former bosses")
     assert [v.conflict_kind for v in conflicts(left, injured_three)] == ["figure"]
+
+
+def test_two_sentences_giving_the_same_two_figures_agree_on_them():
+    # The founding example (examples/gaza-talks): the rewrite's sentence was listed "only in Rewrite",
+    # its words around "four" and "one" too unlike Al Jazeera's to pair them.
+    left = "He said the issues keeping Israel and Hamas from agreeing had now dropped to one from four."
+    right = ("Witkoff mentioned that progress was being made, citing a reduction from four issues to just one "
+             "contentious point in the negotiations.")
+    report = storydiff.compare_articles([make_article(left, "left.txt"), make_article(right, "right.txt")])
+    agreed = sorted(v.detail["left"]["text"] for v in report.verdicts if v.label == "agree" and "left" in v.detail)
+    assert agreed == ["four", "one"]
+    assert not [v for v in report.verdicts if v.label == "only_in"]

@@ -31,7 +31,7 @@ from .nlp.times import same_time
 from .nlp.wording import content_share, word_diff
 from .settings import Settings
 
-STAGE_VERSION = "storydiff.judge.rules.v17"  # v2: order-of-events conflicts; v3: anchors in the sentence before;
+STAGE_VERSION = "storydiff.judge.rules.v18"  # v2: order-of-events conflicts; v3: anchors in the sentence before;
 # v4: a negation conflicts only where it denies a word the other sentence affirms; v5: figures that agree
 # are paired first, and differing ordinals conflict only when they rank the same thing; v6: quotes pair
 # only when they share their content words, respellings are no rewording, a surname spelled two ways
@@ -46,7 +46,8 @@ STAGE_VERSION = "storydiff.judge.rules.v17"  # v2: order-of-events conflicts; v3
 # ("population's" / "populations'") is no rewording of a quote, and counts of different casualty
 # outcomes (killed, wounded, shot) are two measures; v16: two matching statements that give another
 # name in one place, unknown to the other article ("envoy Steve Witkoff" / "envoy Marco Rubio"), conflict;
-# v17: of two candidate counterparts, a figure naming the same counted thing ranks first ("Ten live hostages")
+# v17: of two candidate counterparts, a figure naming the same counted thing ranks first ("Ten live hostages");
+# v18: two claims that give the same two figures or more pair them whatever words stand around each
 
 QUOTE_MATCH = 0.7  # share of the shorter quote's words found in order in the other
 FIGURE_PAIR_MIN = 0.5  # combined claim + context similarity for two figures to be about one thing
@@ -293,6 +294,15 @@ def _same_thing(a: Quantity, b: Quantity, phrases: PhraseVectors | None) -> bool
     return phrases is not None and phrases.similarity(ta, tb) >= THING_SIMILAR_MIN
 
 
+def _value(q: Quantity) -> tuple:
+    return (q.kind, q.unit, q.interval.low, q.interval.high)
+
+
+def _shared_values(a: Claim, b: Claim) -> set[tuple]:
+    """The exact figures (kind, unit, range) both claims give."""
+    return {_value(q) for q in a.quantities} & {_value(q) for q in b.quantities}
+
+
 def _named_same_thing(a: Quantity, b: Quantity) -> bool:
     return bool(a.thing and b.thing) and a.thing.lower().rstrip("s") == b.thing.lower().rstrip("s")
 
@@ -322,6 +332,7 @@ def judge_figures(ctx: PairContext, used: set) -> list[Verdict]:
             claim_score = float(ctx.matrix.score[i, j])
             if claim_score < CLAIM_MIN_FOR_FIGURES:
                 continue
+            shared = _shared_values(a, b)
             for ia, qa in enumerate(a.quantities):
                 for ib, qb in enumerate(b.quantities):
                     if not _same_measure(qa, qb) or not _same_thing(qa, qb, ctx.phrases):
@@ -329,6 +340,11 @@ def judge_figures(ctx: PairContext, used: set) -> list[Verdict]:
                     if qa.hedge == qb.hedge == "converted":
                         continue  # two conversions are compared through the amounts they convert
                     context, frame = ctx.figure_vecs.similarity(a, ia, b, ib)
+                    if len(shared) >= 2 and _value(qa) == _value(qb) in shared:
+                        # Two sentences that give the same two figures or more ("dropped to one from four",
+                        # "a reduction from four issues to just one") say the same of them, whatever words
+                        # stand around each figure.
+                        context = frame = 1.0
                     if max(context, frame) < CONTEXT_MIN:
                         continue
                     pair_score = 0.3 * claim_score + 0.25 * context + 0.25 * frame + 0.2 * _magnitude(qa, qb)
