@@ -131,8 +131,8 @@ def check(source, derived, fmt, output, settings_path, color, width):
     Each claim of DERIVED is marked supported, contradicted or not in
     source, with the source sentence that decides it and a reason; then an
     overall verdict, consistent or inconsistent, with the judge's
-    probability that it is consistent. A figure or duration far outside
-    the source's range makes it inconsistent whatever that probability.
+    probability that it is consistent. A contradicted claim, or a name the
+    source never mentions, makes it inconsistent whatever that probability.
     SOURCE and DERIVED are text, HTML or JSON files, or - for standard
     input (one of them).
 

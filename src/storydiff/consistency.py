@@ -17,10 +17,10 @@ derived side:
 
 The overall probability comes from a small logistic model over document
 features (judge_features.py, weights in judge_model.json, trained by
-scripts/train_judge.py). One rule overrides it: a claim whose figure or
-duration lies far outside the source's range (a conflict of severity 1.0, the
-ranges at least 18% apart) makes the text inconsistent, whatever the model
-says (`decisive_conflict`; chosen on the training side by
+scripts/train_judge.py), scored over windows of at most three claims. Two rules
+override it: a contradicted claim (`decisive_conflict`, check v5) and a name the
+source never mentions (`_new_names`, check v6) make the text inconsistent,
+whatever the model says (both chosen on the training side by
 scripts/judge_override.py, docs/evaluation.md). When [judge] backend is "nli"
 or "llm", that PairJudge decides each claim instead, and the text is
 consistent only when every claim is entailed.
