@@ -82,6 +82,15 @@ def test_bad_settings_file_is_a_clear_error(example_paths, tmp_path):
     assert "glove" in result.stderr.decode() and "minilm" in result.stderr.decode()
 
 
+def test_a_settings_file_that_does_not_load_is_a_usage_error_before_any_work(example_paths, tmp_path):
+    bad = tmp_path / "settings.toml"
+    bad.write_text('[align]\nmin_score = "high"\n')
+    result = run("compare", *example_paths, "--settings", str(bad))
+    err = result.stderr.decode()
+    assert result.returncode == 2
+    assert "[align] min_score must be a number" in err and "Traceback" not in err
+
+
 def test_a_bad_input_is_named_as_written_even_with_brackets_in_its_name(example_paths, tmp_path):
     # rich would read "[draft]" as a style and print "notes .txt": the user could not find the file
     bad = tmp_path / "notes [draft].txt"

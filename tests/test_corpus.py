@@ -247,6 +247,8 @@ def test_cli_add_stories_show_export(tmp_path, folder, stories_module):
 
     exported = runner.invoke(main, ["export", "--db", db, "--format", "csv"])
     assert exported.exit_code == 0 and exported.stdout.count("Jakarta Daily") == 1
+    binary = runner.invoke(main, ["export", "--db", db, "--format", "parquet"])  # no -o: a usage error
+    assert binary.exit_code == 2 and "give -o FILE" in binary.output
 
 
 def added_by_cli(tmp_path, folder) -> tuple[CliRunner, str, list[dict]]:

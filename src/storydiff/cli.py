@@ -26,7 +26,22 @@ def _plain(value: object) -> str:
 
 def _settings_option(fn):
     return click.option("--settings", "settings_path", type=click.Path(exists=True, dir_okay=False),
+                        callback=_valid_settings,
                         help="A TOML settings file overlaying the defaults (see docs/guide.md).")(fn)
+
+
+def _valid_settings(ctx, param, path):
+    """A settings file that does not parse, or names an unknown key or a value of the wrong type, is a
+    usage error (exit 2), found before any work."""
+    if path is not None:
+        from .errors import SettingsError
+        from .settings import load_settings
+
+        try:
+            load_settings(path)
+        except SettingsError as error:
+            raise click.BadParameter(str(error), ctx=ctx, param=param) from None
+    return path
 
 
 def _display_options(fn):
@@ -637,6 +652,8 @@ def export(db_path, settings_path, fmt, output):
       storydiff export --format csv -o corpus.csv
       storydiff export > corpus.jsonl
     """
+    if fmt == "parquet" and not output:
+        raise click.UsageError("parquet is a binary format: give -o FILE")
     _check_output_folder(output)
     err = _stderr()
     try:
