@@ -595,3 +595,6 @@ def test_records_without_outlet_or_title_are_labelled_by_file_and_record(setting
     listed = tmp_path / "list.json"
     listed.write_text(json.dumps([{"text": aljazeera_text()}, {"text": rewrite_text()}]), encoding="utf-8")
     assert [a.label for a in load(str(listed), settings)] == ["list.json #1", "list.json #2"]
+    # records read from standard input are stdin's, as a plain text there is "stdin" (not "-:1")
+    piped = load("-", settings, stdin=io.BytesIO(path.read_bytes()))
+    assert [a.label for a in piped] == ["stdin:1", "stdin:2"]

@@ -44,7 +44,8 @@ class Article:
             return "stdin"
         if record := _RECORD_SOURCE.fullmatch(self.source):  # which record, not only which file
             kind, number, path = record.groups()
-            return f"{path.rsplit('/', 1)[-1]}{':' if kind == 'line' else ' #'}{number}"  # "feed.jsonl:3", "list.json #2"
+            name = "stdin" if path == "-" else path.rsplit("/", 1)[-1]  # records read from standard input
+            return f"{name}{':' if kind == 'line' else ' #'}{number}"  # "feed.jsonl:3", "list.json #2", "stdin:1"
         return self.source.rsplit("/", 1)[-1]
 
 
