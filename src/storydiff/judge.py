@@ -340,7 +340,7 @@ def judge_figures(ctx: PairContext, used: set) -> list[Verdict]:
                     if qa.hedge == qb.hedge == "converted":
                         continue  # two conversions are compared through the amounts they convert
                     context, frame = ctx.figure_vecs.similarity(a, ia, b, ib)
-                    if len(shared) >= 2 and _value(qa) == _value(qb) in shared:
+                    if len(shared) >= 2 and _value(qa) == _value(qb) and _value(qa) in shared:
                         # Two sentences that give the same two figures or more ("dropped to one from four",
                         # "a reduction from four issues to just one") say the same of them, whatever words
                         # stand around each figure.
