@@ -323,7 +323,7 @@ def _new_names(src, text: str, entities) -> list[str]:
     """Names in `text` that the source never mentions, as written there: named entities and capitalised
     words inside sentences (judge_features.new_entities / new_capitalised, the model's own features).
     A derived text that names someone or something new is inconsistent (check v6): chosen on the training
-    side, where it did better on every file (docs/evaluation.md)."""
+    side, where it did as well or better on every file (docs/evaluation.md)."""
     from .judge_features import new_capitalised, new_entities
 
     lower = text.lower()
@@ -351,8 +351,9 @@ def claim_windows(n: int) -> list[list[int]]:
 def decisive_conflict(checks: list[ClaimCheck], by_claim: dict[str, list[Verdict]]) -> Verdict | None:
     """The conflict that makes the text inconsistent whatever the model says: the most severe one of a
     contradicted claim; None when no claim is contradicted. Scored on the training side only
-    (scripts/judge_override.py, docs/evaluation.md): any conflict did as well as or better than a
-    far-off figure or duration alone on every training file."""
+    (scripts/judge_override.py, docs/evaluation.md): out of fold, any conflict did as well as or better
+    than a far-off figure or duration alone on every training file (left one file out, a little worse
+    on two)."""
     conflicts = [v for c in checks if c.label == "contradicted"
                  for v in by_claim.get(c.claim.id, []) if v.label == "conflict"]
     return max(conflicts, key=lambda v: (v.severity or 0, v.confidence), default=None)
