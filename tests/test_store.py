@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sqlite3
+import subprocess
+import sys
 from datetime import datetime
 
 import numpy as np
@@ -225,3 +227,19 @@ def test_report_round_trips_through_its_json(example_report):
     back = report_from_dict(to_dict(example_report))
     assert to_dict(back) == to_dict(example_report)
     assert render(back, "markdown") == render(example_report, "markdown")
+
+
+def test_a_second_store_in_one_process_keeps_the_first_ones_locks(tmp_path):
+    # The web server opens one store per worker thread. Checking the file with open() and close() dropped
+    # every POSIX lock the process held on it; a CLI command's connection closing in another process then
+    # believed itself the last user and deleted the WAL under the server (database disk image is malformed).
+    path = tmp_path / "corpus.db"
+    first = Store.open(path)
+    first.insert_articles([make_article(TEXT_A, "a.txt")])
+    second = Store.open(path)
+    other = f"import sqlite3; c = sqlite3.connect({str(path)!r}); c.execute('SELECT count(*) FROM articles').fetchone(); c.close()"
+    subprocess.run([sys.executable, "-c", other], check=True)
+    assert (tmp_path / "corpus.db-wal").exists() and (tmp_path / "corpus.db-shm").exists()
+    assert first.db.execute("SELECT count(*) FROM articles").fetchone() == (1,)
+    second.close()
+    first.close()

@@ -78,19 +78,31 @@ def members_hash(article_ids: Iterable[str]) -> str:
 
 
 def _check_file(path: Path) -> None:
-    """Refuse anything that is not an SQLite database before SQLite touches it."""
+    """Refuse anything that is not an SQLite database before storydiff writes to it.
+
+    The file is probed through SQLite, read-only, never with open(): closing any descriptor of a
+    database file drops every POSIX lock this process holds on it, so a second corpus opened in a
+    process that already has one (the web server opens one per worker) would leave the first
+    unlocked, and another process's connection would then delete the WAL under it. SQLite's own
+    files keep those locks.
+    """
     if path.is_dir():
         raise StoreError(path, "is a directory; --db takes a database file path")
     if not path.exists() or path.stat().st_size == 0:
         return
     try:
-        with path.open("rb") as f:
-            head = f.read(len(SQLITE_MAGIC))
-    except OSError as err:
-        raise StoreError(path, f"cannot be read: {err.strerror or err}") from None
-    if head != SQLITE_MAGIC:
-        raise StoreError(path, "is not a storydiff database (not an SQLite file); it was left untouched. "
-                               "Pass a new path with --db, or move the file away")
+        probe = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    except sqlite3.Error as err:
+        raise StoreError(path, f"cannot be read: {err}") from None
+    try:
+        probe.execute("PRAGMA schema_version").fetchone()
+    except sqlite3.DatabaseError as err:
+        if "not a database" in str(err):
+            raise StoreError(path, "is not a storydiff database (not an SQLite file); it was left untouched. "
+                                   "Pass a new path with --db, or move the file away") from None
+        raise StoreError(path, f"is not a usable SQLite database ({err}); it was left untouched") from None
+    finally:
+        probe.close()
 
 
 class Store:
