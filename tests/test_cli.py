@@ -156,3 +156,21 @@ def test_output_into_a_missing_folder_is_a_usage_error_before_any_work(example_p
     err = " ".join(result.stderr.decode().split())
     assert result.returncode == 2 and "Traceback" not in err
     assert err == f"error: cannot write {target}: the folder {target.parent} does not exist"
+
+
+def test_serve_refuses_what_it_cannot_serve_before_starting(tmp_path):
+    import socket
+
+    from click.testing import CliRunner
+
+    notes = tmp_path / "notes.db"
+    notes.write_text("my notes, not a database\n" * 20)
+    refused = CliRunner().invoke(main, ["serve", "--db", str(notes)])
+    assert refused.exit_code == 2 and "not an SQLite file" in refused.output
+    assert notes.read_text().startswith("my notes")
+    assert CliRunner().invoke(main, ["serve", "--db", str(tmp_path / "x.db"), "--port", "99999"]).exit_code == 2
+    with socket.create_server(("127.0.0.1", 0)) as taken:  # a port another program listens on
+        port = taken.getsockname()[1]
+        busy = CliRunner().invoke(main, ["serve", "--db", str(tmp_path / "new.db"), "--port", str(port)])
+    assert busy.exit_code == 1 and f"cannot listen on 127.0.0.1:{port}" in busy.output
+    assert "no corpus at" in busy.output and not (tmp_path / "new.db").exists()

@@ -783,7 +783,7 @@ def brief(inputs, db_path, settings_path, fmt, width):
 @_db_option
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Address to listen on. Anything but loopback needs a token ($STORYDIFF_TOKEN or [web] token).")
-@click.option("--port", default=8000, type=int, show_default=True, help="Port to listen on.")
+@click.option("--port", default=8000, type=click.IntRange(1, 65535), show_default=True, help="Port to listen on.")
 @_settings_option
 def serve(db_path, host, port, settings_path):
     """Serve the corpus as web pages and an HTTP API (docs at /docs).
@@ -801,14 +801,32 @@ def serve(db_path, host, port, settings_path):
     """
     from .settings import load_settings
 
+    import socket
+
+    from .corpus import default_db_path
+    from .store import check_file
+
     err = _stderr()
     try:
         from .web import create_app
 
-        app = create_app(load_settings(settings_path), db_path, host=host)
+        settings = load_settings(settings_path)
+        path = Path(db_path).expanduser() if db_path else default_db_path(settings)
+        check_file(path)  # a file that is not a corpus is refused now, not with a 503 on every request
+        app = create_app(settings, db_path, host=host)
     except StorydiffError as error:
         err.print(f"[bold red]error:[/] {_plain(error)}")
         sys.exit(2)
+    if not path.exists():
+        err.print(f"no corpus at {_plain(path)} yet: it is created when the first article is added "
+                  "(POST /api/articles); check --db if you meant an existing one")
+    try:  # uvicorn reports a taken port only as a log line and exit status 3
+        with socket.create_server((host, port)):
+            pass
+    except OSError as error:
+        err.print(f"[bold red]error:[/] cannot listen on {_plain(host)}:{port}: {_plain(error.strerror or error)}; "
+                  "choose another --port")
+        sys.exit(1)
     import uvicorn
 
     uvicorn.run(app, host=host, port=port, log_level="info")

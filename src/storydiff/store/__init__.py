@@ -29,7 +29,7 @@ from ..errors import StorydiffError
 from ..model import Article
 from .migrations import MIGRATIONS, applied, migrate, now
 
-__all__ = ["Store", "StoreError", "UnknownStoryError", "StoredSignals", "members_hash", "SQLITE_MAGIC"]
+__all__ = ["Store", "StoreError", "UnknownStoryError", "StoredSignals", "members_hash", "SQLITE_MAGIC", "check_file"]
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 
@@ -77,7 +77,7 @@ def members_hash(article_ids: Iterable[str]) -> str:
     return hashlib.sha256("\n".join(sorted(set(article_ids))).encode()).hexdigest()[:16]
 
 
-def _check_file(path: Path) -> None:
+def check_file(path: Path) -> None:
     """Refuse anything that is not an SQLite database before storydiff writes to it.
 
     The file is probed through SQLite, read-only, never with open(): closing any descriptor of a
@@ -119,7 +119,7 @@ class Store:
     @classmethod
     def open(cls, path: str | Path, busy_timeout_ms: int = 60_000) -> Store:
         path = Path(path).expanduser()
-        _check_file(path)
+        check_file(path)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as err:
