@@ -107,6 +107,14 @@ def test_the_timeline_chart_is_named_as_written_even_with_brackets_in_its_name(e
     assert chart.exists() and str(chart) in " ".join(result.stderr.decode().split())
 
 
+def test_a_chart_name_without_png_or_svg_is_refused_before_any_work(example_paths, tmp_path):
+    # matplotlib wrote "x" as "x.png" (the message named "x") and raised a traceback for ".txt"
+    for name in ("x", "x.txt"):
+        result = run("timeline", *example_paths, "--term", "killed", "--plot", str(tmp_path / name))
+        assert result.returncode == 2 and ".png or .svg" in result.stderr.decode()
+        assert "Figures" not in result.stdout.decode() and not list(tmp_path.iterdir())
+
+
 def _over_spacy_limit(tmp_path):
     """2,000,000 characters in one paragraph: under max_input_bytes, over what spaCy analyses."""
     path = tmp_path / "dump.txt"

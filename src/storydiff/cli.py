@@ -858,6 +858,9 @@ def timeline(inputs, term, plot_path, db_path, settings_path, as_json):
 
     from .timeline import figure_timeline, plot_timeline
 
+    if plot_path and Path(plot_path).suffix.lower() not in (".png", ".svg"):
+        raise click.BadParameter(f"{plot_path}: a chart is written as .png or .svg; end the name with one",
+                                 param_hint="--plot")
     _check_output_folder(plot_path)
     try:
         articles, settings, _ = _story_or_files(inputs, db_path, settings_path)
@@ -879,7 +882,11 @@ def timeline(inputs, term, plot_path, db_path, settings_path, as_json):
                           f"{q.interval}  [dim]{_plain(q.frame)}[/]", highlight=False)
             console.print(f"            [dim]{_plain(p.sentence)}[/]", highlight=False)
     if plot_path:
-        drawn = plot_timeline(points, plot_path, f"Figures about “{term}”" if term else None)
+        try:
+            drawn = plot_timeline(points, plot_path, f"Figures about “{term}”" if term else None)
+        except OSError as error:
+            _stderr().print(f"[bold red]error:[/] cannot write {_plain(plot_path)}: {_plain(error.strerror or error)}")
+            sys.exit(1)
         _stderr().print(f"wrote a chart of {drawn} dated figures to {_plain(plot_path)}")
 
 
