@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime
 import json
 from collections import Counter
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -176,6 +177,29 @@ def test_load_command(local_output, tmp_path):
     result = CliRunner().invoke(main, ["load", local_output[0], "--db", str(tmp_path / "c.db")])
     assert result.exit_code == 0, result.output
     assert "loaded 30 articles (30 new)" in result.output
+
+
+def test_load_refuses_a_broken_output_by_name_and_creates_no_corpus(local_output, tmp_path):
+    import shutil
+
+    from click.testing import CliRunner
+
+    from storydiff.cli import main
+
+    broken = tmp_path / "out"
+    shutil.copytree(local_output[0], broken)
+    runner = CliRunner()
+    missing = runner.invoke(main, ["load", str(tmp_path / "nowhere"), "--db", str(tmp_path / "a.db")])
+    assert missing.exit_code == 1 and "does not exist" in missing.output and not (tmp_path / "a.db").exists()
+    (broken / "manifest.json").write_text("{not json", encoding="utf-8")
+    bad_manifest = runner.invoke(main, ["load", str(broken), "--db", str(tmp_path / "b.db")])
+    assert bad_manifest.exit_code == 1 and "manifest.json is not valid JSON" in bad_manifest.output
+    assert not (tmp_path / "b.db").exists() and "Traceback" not in bad_manifest.output
+    shutil.copy(Path(local_output[0]) / "manifest.json", broken / "manifest.json")
+    part = next((broken / "articles").rglob("*.parquet"))
+    part.write_bytes(b"not parquet at all")
+    bad_part = runner.invoke(main, ["load", str(broken), "--db", str(tmp_path / "c.db")])
+    assert bad_part.exit_code == 1 and "is not a readable Parquet file" in bad_part.output
 
 
 # --------------------------------------------------------------------------- the pure parts, no models

@@ -1013,9 +1013,11 @@ def load(output_url, db_path, settings_path):
       storydiff load out/ --db news.db
     """
     from .batch import load_batch
+    from .batch.io import read_manifest
 
     err = _stderr()
     try:
+        read_manifest(output_url)  # a wrong OUTPUT is refused before a corpus is created for it
         with _open_corpus(db_path, settings_path, create=True) as corpus:
             summary = load_batch(output_url, corpus)
     except StorydiffError as error:

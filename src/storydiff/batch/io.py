@@ -75,10 +75,15 @@ def read_table(url: str, name: str) -> pd.DataFrame:
     files = sorted(p for p in fs.find(folder) if p.endswith(".parquet"))
     if not files:
         return pd.DataFrame()
+    import pyarrow as pa
+
     frames = []
     for p in files:
-        with fs.open(p, "rb") as f:
-            frames.append(pq.read_table(f).to_pandas())
+        try:
+            with fs.open(p, "rb") as f:
+                frames.append(pq.read_table(f).to_pandas())
+        except (pa.ArrowException, OSError) as err:
+            raise BatchError(f"{url}: {p} is not a readable Parquet file ({err}); run `storydiff batch` again") from None
     return pd.concat(frames, ignore_index=True)
 
 
@@ -90,7 +95,15 @@ def write_manifest(url: str, manifest: dict) -> None:
 
 def read_manifest(url: str) -> dict:
     fs, path = _fs(url)
+    if not fs.exists(path):
+        raise BatchError(f"{url} does not exist; give the OUTPUT folder of `storydiff batch`")
     if not fs.exists(f"{path}/{MANIFEST}"):
         raise BatchError(f"{url} has no {MANIFEST}; is it the OUTPUT of a finished `storydiff batch`?")
-    with fs.open(f"{path}/{MANIFEST}", "r") as f:
-        return json.load(f)
+    try:
+        with fs.open(f"{path}/{MANIFEST}", "r") as f:
+            manifest = json.load(f)
+    except (json.JSONDecodeError, UnicodeDecodeError) as err:
+        raise BatchError(f"{url}: {MANIFEST} is not valid JSON ({err}); run `storydiff batch` again") from None
+    if not isinstance(manifest, dict) or "versions" not in manifest:
+        raise BatchError(f"{url}: {MANIFEST} is not a batch manifest (no versions); run `storydiff batch` again")
+    return manifest
