@@ -201,11 +201,21 @@ def test_api_compare_equals_the_cli_json(compared, tmp_path):
 def test_api_compare_lists_unreadable_inputs_as_skipped(client):
     a, _ = example_texts()
     response = client.post("/api/compare", json={"texts": [a, "too short"]})
-    assert response.status_code == 200
+    # fewer than two readable articles: `storydiff compare` exits 1, the API answers 422 naming the input
+    assert response.status_code == 422
     body = response.json()
     assert body["skipped"] == [{"source": "article 2", "reason": body["skipped"][0]["reason"]}]
     assert "min_article_chars" in body["skipped"][0]["reason"]
-    assert body["message"].startswith("Nothing to compare")
+    assert body["source"] == "article 2" and body["error"].startswith("fewer than two articles could be read")
+    nothing = client.post("/api/compare", json={"articles": []})
+    assert nothing.status_code == 422 and "at least two articles" in nothing.json()["error"]
+
+
+def test_api_articles_answers_422_when_no_article_could_be_read(client):
+    response = client.post("/api/articles", json={"articles": [{"text": "too short"}]})
+    assert response.status_code == 422
+    body = response.json()
+    assert body["error"].startswith("no article could be read") and body["counts"]["failed"] == 1
 
 
 @pytest.mark.parametrize("body, status, words", [
@@ -348,9 +358,10 @@ def test_token_guards_every_post(corpus_path, monkeypatch, from_env):
             assert missing.status_code == 401 and missing.headers["www-authenticate"] == "Bearer"
             wrong = client.post(path, json=body, headers={"Authorization": "Bearer wrong-token-123456789"})
             assert wrong.status_code == 403
+        # past the token, the one text is the request's own fault: 422, not 401 / 403
         ok = client.post("/api/compare", json=body, headers={"Authorization": f"Bearer {TOKEN}"})
-        assert ok.status_code == 200 and ok.json()["message"].startswith("Nothing to compare")
-        assert client.post("/api/compare", json=body, headers={"X-Storydiff-Token": TOKEN}).status_code == 200
+        assert ok.status_code == 422 and "at least two articles" in ok.json()["error"]
+        assert client.post("/api/compare", json=body, headers={"X-Storydiff-Token": TOKEN}).status_code == 422
         assert client.post("/compare", data={"text1": "a", "text2": "b"}).status_code == 401
         assert 'name="token"' in client.get("/compare").text
         assert client.get("/index.json").status_code == 200  # reads stay open

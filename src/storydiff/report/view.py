@@ -200,6 +200,8 @@ def empty_message(report: Report) -> str | None:
     if report.verdicts:
         return None
     if not report.articles:
+        if report.skipped:
+            return f"Nothing to compare: none of the {len(report.skipped)} inputs could be read (listed as skipped)."
         return "Nothing to compare: no articles were given."
     if len(report.articles) == 1:
         label = report.articles[0].label

@@ -247,7 +247,14 @@ def create_app(settings: Settings, db_path: str | Path | None = None, *, host: s
     async def api_compare(body: CompareIn):
         from ..report import to_dict
 
-        report = await in_thread(service.compare_inputs, body.inputs(), settings, heavy_work=True)
+        inputs = body.inputs()
+        if len(inputs) < 2:
+            return _json_error(422, f"give at least two articles to compare ({len(inputs)} given)")
+        report = await in_thread(service.compare_inputs, inputs, settings, heavy_work=True)
+        if len(report.articles) < 2 and report.skipped:  # as `storydiff compare`, which exits 1
+            first = report.skipped[0]
+            return _json_error(422, f"fewer than two articles could be read: {first['reason']}", first["source"],
+                               skipped=list(report.skipped))
         return to_dict(report)
 
     @app.post("/api/check", tags=["api"], dependencies=write, summary="Check a derived text against its source",
@@ -260,6 +267,10 @@ def create_app(settings: Settings, db_path: str | Path | None = None, *, host: s
     async def api_articles(body: ArticlesIn):
         inputs = [a.to_input() for a in body.articles]
         result = await in_thread(lambda: service.add_inputs(corpora.get(), inputs, settings), heavy_work=True)
+        stored = result["added"] or result["duplicates"] or result["near_copies"]
+        if not stored and result["failed"]:  # nothing could be read: the request, not the corpus, is wrong
+            first = result["failed"][0]
+            return _json_error(422, f"no article could be read: {first['reason']}", first["source"], **result)
         return JSONResponse(result, status_code=201 if result["added"] else 200)
 
     # --- pages and their .json twins ------------------------------------------------------
