@@ -182,3 +182,13 @@ def test_serve_refuses_what_it_cannot_serve_before_starting(tmp_path):
         busy = CliRunner().invoke(main, ["serve", "--db", str(tmp_path / "new.db"), "--port", str(port)])
     assert busy.exit_code == 1 and f"cannot listen on 127.0.0.1:{port}" in busy.output
     assert "no corpus at" in busy.output and not (tmp_path / "new.db").exists()
+
+
+def test_a_mistyped_file_name_is_no_such_file_not_a_corpus_problem(tmp_path):
+    from click.testing import CliRunner
+
+    for command in ("provenance", "brief", "timeline"):
+        result = CliRunner().invoke(main, [command, str(tmp_path / "report.txt"), "--db", str(tmp_path / "no.db")])
+        said = " ".join(result.output.split())  # the console wraps at 80 columns
+        assert result.exit_code == 1 and "report.txt: no such file" in said, (command, said)
+        assert "no corpus" not in said and not (tmp_path / "no.db").exists()

@@ -679,6 +679,11 @@ def _story_or_files(inputs, db_path, settings_path):
 
     settings = load_settings(settings_path)
     if len(inputs) == 1 and inputs[0] != "-" and not Path(inputs[0]).exists():
+        if "/" in inputs[0] or "." in inputs[0]:  # story ids are "s-" and hex: this was meant as a file
+            from .errors import InputError
+
+            raise InputError(inputs[0], "no such file (a story id has no \"/\" or \".\"; `storydiff stories` "
+                                        "lists them)")
         with _open_corpus(db_path, settings_path) as corpus:
             info = corpus.story(inputs[0])
             return corpus.store.articles(list(info.article_ids)), settings, info.id
