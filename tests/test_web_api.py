@@ -423,3 +423,13 @@ def test_story_timeline_page_twin_and_chart(client, story_id):
     chart = client.get(f"/stories/{story_id}/timeline.png", params={"term": "killed"})
     assert chart.headers["content-type"] == "image/png" and chart.content[:4] == b"\x89PNG"
     assert client.get("/stories/no-such-story/timeline.json").status_code == 404
+
+
+def test_the_api_page_works_offline(client):
+    # FastAPI's Swagger page loads its scripts from a CDN: offline it was blank
+    page = client.get("/docs")
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    for endpoint in ("POST /api/compare", "POST /api/check", "POST /api/articles", "GET /api/stories"):
+        assert endpoint in page.text
+    assert 'id="post-api-compare"' in page.text  # the /compare form links here
+    assert "<script src=\"http" not in page.text and "cdn." not in page.text

@@ -152,7 +152,7 @@ def create_app(settings: Settings, db_path: str | Path | None = None, *, host: s
         corpora.close()
 
     app = FastAPI(
-        title="storydiff", lifespan=lifespan,
+        title="storydiff", lifespan=lifespan, docs_url=None, redoc_url=None,  # /docs is ours: no CDN scripts
         summary="What news sources agree on, where they conflict, and what only one says.",
         description="Every page has a `.json` twin. POST endpoints need `Authorization: Bearer TOKEN` "
                     "whenever the server has a token (always, beyond loopback). See docs/web.md.",
@@ -241,6 +241,24 @@ def create_app(settings: Settings, db_path: str | Path | None = None, *, host: s
     async def api_story(story_id: str):
         payload, _ = await load_story(story_id)
         return payload
+
+    @app.get("/docs", include_in_schema=False)
+    async def api_docs():
+        """The API described from its own OpenAPI schema, with no third-party scripts (FastAPI's Swagger
+        page loads them from a CDN, so offline it was blank)."""
+        operations = []
+        for path, methods in app.openapi()["paths"].items():
+            for method, op in methods.items():
+                body = op.get("requestBody", {}).get("content", {}).get("application/json", {}).get("schema", {})
+                ref = body.get("$ref", "").rsplit("/", 1)[-1]
+                examples = app.openapi().get("components", {}).get("schemas", {}).get(ref, {}).get("examples")
+                operations.append({
+                    "method": method.upper(), "path": path, "anchor": f"{method}-{path.strip('/').replace('/', '-')}",
+                    "summary": op.get("summary"), "description": op.get("description"),
+                    "example": json.dumps(examples[0], indent=2) if examples else None,
+                    "statuses": ", ".join(sorted(op.get("responses", {}))),
+                })
+        return page("api.html", operations=operations)
 
     @app.post("/api/compare", tags=["api"], dependencies=write, summary="Compare articles (texts and/or URLs)",
               description="Returns exactly the JSON of `storydiff compare --format json` (docs/json-schema.md).")
