@@ -192,3 +192,11 @@ def test_a_mistyped_file_name_is_no_such_file_not_a_corpus_problem(tmp_path):
         said = " ".join(result.output.split())  # the console wraps at 80 columns
         assert result.exit_code == 1 and "report.txt: no such file" in said, (command, said)
         assert "no corpus" not in said and not (tmp_path / "no.db").exists()
+
+
+def test_brief_and_timeline_exit_1_when_an_input_was_skipped(example_paths):
+    empty = FIXTURES / "malformed" / "empty.txt"
+    for command in ("brief", "timeline"):
+        result = run(command, *example_paths, str(empty))
+        assert result.returncode == 1, (command, result.stderr.decode())
+        assert "skipped" in result.stderr.decode() and result.stdout  # the rest were still used

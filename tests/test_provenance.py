@@ -99,7 +99,12 @@ def test_renderers(pair, provenance):
     brief = build_brief(storydiff.compare_articles(pair), provenance)
     assert json.loads(render_brief(brief, "json"))["schema"] == "storydiff.brief"
     md = render_brief(brief, "markdown")
-    assert md.startswith("# ") and "Sources differ." in md
+    # a conflict says what differs, and each pair of sentences is stated once
+    assert md.startswith("# ") and "Sources differ (the quote is worded differently: “have still” → “still have”)." in md
+    sides = [i.sentences for i in brief.items if i.kind == "conflict"]
+    assert len(sides) == len(set(sides)) and all(i.reason for i in brief.items if i.kind == "conflict")
+    # the headline is the agreed sentence nearest the top of its article (a lede)
+    assert brief.headline.startswith("In their second meeting in two days")
 
 
 def test_terminal_labels_are_printed_as_written(pair):

@@ -14,7 +14,9 @@ from .model import Report, Verdict
 from .provenance import Provenance
 from .points import group_verdicts
 
-STAGE_VERSION = "storydiff.brief.v2"  # v2: one item per point of several sources, ranked by how many back it
+STAGE_VERSION = "storydiff.brief.v3"  # v2: one item per point of several sources, ranked by how many back it;
+# v3: a conflict says what differs, and two in the same sentences are stated once; the headline is the
+# agreed sentence nearest the top of its article
 MIN_SENTENCES, MAX_SENTENCES = 3, 7
 MAX_CONFLICTS = 2
 
@@ -25,6 +27,7 @@ class BriefItem:
     sentences: tuple[tuple[str, str], ...]  # (source label, the source's own sentence)
     sources: tuple[str, ...]  # labels of every article backing it
     confidence: float
+    reason: str | None = None  # for a conflict, what differs (the clearest verdict's reason)
 
 
 @dataclass(frozen=True)
@@ -64,17 +67,29 @@ def build_brief(report: Report, provenance: Provenance) -> Brief:
         items.append(BriefItem("agreed", ((label[lead.article_id], lead.sentence),), sources, best.confidence))
         if len(items) == MAX_SENTENCES - MAX_CONFLICTS:
             break
-    # Keep the story order of the first source, so the brief reads as an account.
+    # Keep the story order of the first source, so the brief reads as an account; the headline is the
+    # agreed sentence nearest the top of its own article (a lede), whichever article that is.
     items.sort(key=lambda item: _position(report, item))
+    if items:
+        lede = min(items, key=lambda item: _position(report, item)[1])
+        items.remove(lede)
+        items.insert(0, lede)
     conflicts = sorted((p for g, p in zip(groups, points) if p[0].label == "conflict" and g >= 2),
-                       key=lambda p: -max((v.severity or 0) + v.confidence for v in p))[:MAX_CONFLICTS]
+                       key=lambda p: -max((v.severity or 0) + v.confidence for v in p))
     order = {a.id: i for i, a in enumerate(report.articles)}
+    stated: set = set()
     for point in conflicts:
         evidence = sorted({(e.article_id, e.sentence) for v in point for e in v.evidence},
                           key=lambda side: (order[side[0]], report.article(side[0]).text.find(side[1])))
         sides = tuple((label[aid], sentence) for aid, sentence in evidence)
+        if sides in stated:
+            continue  # two conflicts in the same sentences (two figures of one pair): stated once
+        if len(stated) == MAX_CONFLICTS:
+            break
+        stated.add(sides)
+        clearest = max(point, key=lambda v: (v.severity or 0) + v.confidence)
         items.append(BriefItem("conflict", sides, tuple(dict.fromkeys(s for s, _ in sides)),
-                               max(v.confidence for v in point)))
+                               max(v.confidence for v in point), clearest.reason))
     headline = items[0].sentences[0][1] if items and items[0].kind == "agreed" else None
     note = None
     if provenance.independent_sources < 2:

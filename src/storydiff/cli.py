@@ -690,7 +690,13 @@ def _story_or_files(inputs, db_path, settings_path):
     articles, errors = load_many(list(inputs), settings)
     for error in errors:
         _stderr().print(f"[bold red]skipped[/] {_plain(error.source)}: {_plain(error.reason)}")
+    click.get_current_context().meta["skipped_inputs"] = len(errors)
     return articles, settings, None
+
+
+def _exit_for_skipped() -> None:
+    """Exit status 1 when an input was skipped, as `compare` has (the rest were still used)."""
+    sys.exit(1 if click.get_current_context().meta.get("skipped_inputs") else 0)
 
 
 _EXTRA_FORMATS = ("terminal", "json", "markdown")
@@ -743,6 +749,7 @@ def provenance(inputs, db_path, settings_path, fmt, width):
     except StorydiffError as error:
         _corpus_error(_stderr(), error)
     sys.stdout.write(render_provenance(result, fmt, color=sys.stdout.isatty(), width=width).rstrip() + "\n")
+    _exit_for_skipped()
 
 
 @main.command()
@@ -766,6 +773,9 @@ def brief(inputs, db_path, settings_path, fmt, width):
 
     try:
         articles, settings, story_id = _story_or_files(inputs, db_path, settings_path)
+        if len(articles) < 2:
+            _stderr().print("[red]Fewer than two articles; nothing can be corroborated.[/]")
+            sys.exit(1)
         with _stderr().status("Comparing sources…", spinner="dots"):
             # comparing and tracing read the same claims and vectors: analyse once for both
             if story_id:
@@ -781,6 +791,7 @@ def brief(inputs, db_path, settings_path, fmt, width):
     except StorydiffError as error:
         _corpus_error(_stderr(), error)
     sys.stdout.write(render_brief(result, fmt, color=sys.stdout.isatty(), width=width).rstrip() + "\n")
+    _exit_for_skipped()
 
 
 
@@ -893,6 +904,7 @@ def timeline(inputs, term, plot_path, db_path, settings_path, as_json):
             _stderr().print(f"[bold red]error:[/] cannot write {_plain(plot_path)}: {_plain(error.strerror or error)}")
             sys.exit(1)
         _stderr().print(f"wrote a chart of {drawn} dated figures to {_plain(plot_path)}")
+    _exit_for_skipped()
 
 
 @main.command()

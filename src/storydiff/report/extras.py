@@ -103,7 +103,7 @@ def brief_lines(brief: Brief) -> list[str]:
             lines.append(f"{sentence} [{', '.join(item.sources)}]")
         else:
             sides = " — ".join(f"{source}: {_quoted(sentence)}" for source, sentence in item.sentences)
-            lines.append(f"Sources differ. {sides}")
+            lines.append(f"Sources differ{f' ({item.reason})' if item.reason else ''}. {sides}")
     return lines
 
 
@@ -123,8 +123,9 @@ def render_brief(brief: Brief, fmt: str = "terminal", *, color: bool | None = No
     console = _console(width, color)
     if brief.headline:
         console.print(Text(brief.headline, style="bold") + Text(head_sources, style="dim"))
-    console.print(Text(f"built only from claims that {brief.independent_sources} independent sources "
-                       "agree on; each sentence is quoted from a source", style="dim"))
+    n = brief.independent_sources
+    console.print(Text(f"built only from claims at least two independent sources agree on ({n} independent "
+                       f"source{'' if n == 1 else 's'} in all); each sentence is quoted from a source", style="dim"))
     if brief.note:
         console.print(Text(brief.note, style="yellow"))
     for line in brief_lines(brief):
