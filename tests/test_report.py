@@ -535,3 +535,18 @@ def test_html_macros_are_reusable_on_their_own(report: Report):
     assert 'class="card conflict"' in card
     assert "<mark>just over an hour</mark>" in card and "<mark>about two hours</mark>" in card
     assert card.index("Al Jazeera") < card.index("rewrite.txt")
+
+
+def test_two_articles_of_one_outlet_are_told_apart_in_json():
+    import json
+
+    import storydiff
+    from storydiff.ingest import make_article
+    from storydiff.report import render
+
+    a = (EXAMPLES / "aljazeera.txt").read_text(encoding="utf-8")
+    b = (EXAMPLES / "rewrite.txt").read_text(encoding="utf-8")
+    report = storydiff.compare_articles([make_article(a, "a.txt", outlet="Gazette"),
+                                         make_article(b, "b.txt", outlet="Gazette")])
+    data = json.loads(render(report, "json"))
+    assert [x["label"] for x in data["articles"]] == ["Gazette", "Gazette (2)"]

@@ -45,8 +45,10 @@ def _groups(verdicts: list[Verdict], group_of: dict[str, int]) -> int:
 
 
 def build_brief(report: Report, provenance: Provenance) -> Brief:
+    from .report.view import unique_labels
+
     group_of = {aid: i for i, group in enumerate(provenance.groups) for aid in group}
-    label = {a.id: a.label for a in report.articles}
+    label = unique_labels(report.articles)  # two articles of one outlet told apart, as the report does
     # A point gathers what several pairs of sources say of one thing (points.py): its sources are
     # every article in it, and what more independent sources back comes first.
     points = [[report.verdicts[i] for i in p] for p in group_verdicts(report.verdicts)]

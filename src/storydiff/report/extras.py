@@ -12,6 +12,7 @@ from rich.text import Text
 
 from ..brief import Brief
 from ..provenance import Provenance
+from .view import unique_labels
 
 FORMATS = ("terminal", "json", "markdown")
 
@@ -23,7 +24,8 @@ def _console(width: int | None, color: bool | None) -> Console:
 
 def _jsonable(obj) -> dict:
     data = dataclasses.asdict(obj)
-    data["articles"] = [{"id": a["id"], "label": a_obj.label, "title": a["title"], "outlet": a["outlet"],
+    labels = unique_labels(getattr(obj, "articles", ()))
+    data["articles"] = [{"id": a["id"], "label": labels[a_obj.id], "title": a["title"], "outlet": a["outlet"],
                          "published": a["published"], "url": a["url"]}
                         for a, a_obj in zip(data.get("articles", []), getattr(obj, "articles", ()))]
     return data
@@ -33,13 +35,13 @@ def _jsonable(obj) -> dict:
 
 def render_provenance(prov: Provenance, fmt: str = "terminal", *, color: bool | None = None,
                       width: int | None = None) -> str:
-    label = {a.id: a.label for a in prov.articles}
+    label = unique_labels(prov.articles)
     if fmt == "json":
         data = _jsonable(prov)
         data["schema"] = "storydiff.provenance"
         data["independent_sources"] = prov.independent_sources
         data["graph"] = {
-            "nodes": [{"id": a.id, "label": a.label} for a in prov.articles],
+            "nodes": [{"id": a.id, "label": label[a.id]} for a in prov.articles],
             "edges": [{"from": p.source, "to": p.right if p.source == p.left else p.left,
                        "share": max(p.left_share, p.right_share)} if p.source else
                       {"from": p.left, "to": p.right, "share": max(p.left_share, p.right_share), "undirected": True}

@@ -15,7 +15,7 @@ from importlib import resources
 from typing import Any
 
 from ..model import Evidence, Report, Verdict
-from .view import CONFLICT_KINDS, LABELS, VerdictView, empty_message, point_cards, word_count
+from .view import CONFLICT_KINDS, LABELS, VerdictView, article_labels, empty_message, point_cards, word_count
 
 SCHEMA_NAME = "storydiff.report"
 
@@ -100,6 +100,7 @@ def _summary(report: Report) -> dict:
 
 def to_dict(report: Report) -> dict:
     """The report as plain JSON data (see docs/json-schema.md)."""
+    labels = article_labels(report)  # as the pages and the terminal name them: two of one outlet told apart
     return {
         "schema": SCHEMA_NAME,
         "schema_version": report.schema_version,
@@ -107,7 +108,7 @@ def to_dict(report: Report) -> dict:
         "articles": [
             {
                 "id": a.id,
-                "label": a.label,
+                "label": labels[a.id],
                 "source": a.source,
                 "title": a.title,
                 "outlet": a.outlet,

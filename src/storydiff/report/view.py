@@ -182,9 +182,14 @@ def word_count(article: Article) -> int:
 
 def article_labels(report: Report) -> dict[str, str]:
     """Article id -> label, made unique ("x.txt", "x.txt (2)") so columns can be told apart."""
+    return unique_labels(report.articles)
+
+
+def unique_labels(articles) -> dict[str, str]:
+    """Article id -> label, the second of two articles with one label numbered ("Gazette (2)")."""
     labels: dict[str, str] = {}
     seen: Counter[str] = Counter()
-    for article in report.articles:
+    for article in articles:
         base = article.label
         seen[base] += 1
         labels[article.id] = base if seen[base] == 1 else f"{base} ({seen[base]})"
