@@ -127,6 +127,7 @@ def test_unknown_story_is_404_in_json_and_html(client, corpus_path):
     page = client.get("/stories/nope")
     assert page.status_code == 404 and "text/html" in page.headers["content-type"]
     assert "no story &#39;nope&#39;" in page.text
+    assert "<code>storydiff stories</code> lists them" in page.text and "`" not in page.text.split("<main>")[1]
 
 
 def test_a_merged_away_story_redirects_to_the_story_it_went_into(tmp_path):

@@ -40,8 +40,9 @@ def run(files: list[str], output: str, settings: Settings, params: clustering.Bl
     skipped = pd.concat([unreadable, rows[rows["reason"].notna()]], ignore_index=True)
     articles = rows[rows["reason"].isna()][stages.ARTICLE_COLUMNS]
     if not len(articles):
-        raise BatchError("no article could be read from the input; first reasons: "
-                         + "; ".join(f"{s}: {r}" for s, r in zip(skipped["source"][:3], skipped["reason"][:3])))
+        reasons = "; ".join(f"{s}: {r}" for s, r in zip(skipped["source"][:3], skipped["reason"][:3]))
+        raise BatchError("no article could be read from the input"
+                         + (f"; first reasons: {reasons}" if reasons else ": it holds no records"))
     lap("normalise")
     signal_stage = stages.SignalStage(settings)
     signals = _concat((signal_stage(c) for c in _chunks(articles, batch_size)), stages.ARTICLE_COLUMNS)

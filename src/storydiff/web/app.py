@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 import zlib
 from importlib import resources
 from pathlib import Path
@@ -25,6 +26,7 @@ from fastapi import Depends, FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from jinja2 import ChoiceLoader, PackageLoader
+from markupsafe import Markup, escape
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -146,6 +148,8 @@ def create_app(settings: Settings, db_path: str | Path | None = None, *, host: s
                                                      PackageLoader("storydiff.report", "templates")]))
     env.globals["hue"] = lambda name: zlib.crc32((name or "").encode()) % 360
     env.globals["auth_required"] = token is not None
+    # Messages name commands in backticks (`storydiff stories` lists them): shown as code, escaped first.
+    env.filters["code_spans"] = lambda text: Markup(re.sub(r"`([^`]+)`", r"<code>\1</code>", str(escape(text))))
 
     async def lifespan(app):
         yield
