@@ -57,3 +57,21 @@ def test_a_url_added_again_with_edits_is_a_new_version(tmp_path, original):
         assert len(corpus.store.versions(url)) == 2  # the third add was the same text: no new version
         [diff] = corpus.revisions(url)
         assert [c.reason for c in diff.changes] == ["figure changed: “at least 95” → “at least 105”"]
+
+
+def test_revisions_of_one_version_or_an_unknown_url_say_what_to_do(tmp_path, original):
+    from click.testing import CliRunner
+
+    from storydiff.cli import main
+
+    url = "https://www.aljazeera.com/news/2025/7/8/trump-netanyahu-meet-again"
+    record = tmp_path / "v1.json"
+    record.write_text(json.dumps({"text": original.text, "url": url, "outlet": "Al Jazeera"}), encoding="utf-8")
+    db = str(tmp_path / "c.db")
+    runner = CliRunner()
+    assert runner.invoke(main, ["add", str(record), "--db", db]).exit_code == 0
+    one = runner.invoke(main, ["revisions", url, "--db", db])
+    said = " ".join(one.output.split())
+    assert one.exit_code == 0 and "1 stored version nothing to compare yet" in said
+    unknown = runner.invoke(main, ["revisions", url + "/", "--db", db])
+    assert unknown.exit_code == 1 and " ".join(unknown.output.split()).startswith("error: no stored article has the URL")

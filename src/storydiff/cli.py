@@ -940,7 +940,8 @@ def revisions(url, db_path, settings_path, as_json):
         _stderr().print(f"[bold red]error:[/] {_plain(error)}")
         sys.exit(1)
     if count == 0:
-        _stderr().print(f"[red]no stored article has the URL {_plain(url)}; add it with `storydiff add`[/]")
+        _stderr().print(f"[bold red]error:[/] no stored article has the URL {_plain(url)} (URLs must match "
+                        "exactly); add it with `storydiff add`")
         sys.exit(1)
     if as_json:
         rows = [{"from": d.old.id, "to": d.new.id, "changes": [
@@ -949,7 +950,10 @@ def revisions(url, db_path, settings_path, as_json):
         sys.stdout.write(_json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
         return
     console = Console()
-    console.print(Text(f"{url}: {count} stored version(s)"))
+    console.print(Text(f"{url}: {count} stored version{'' if count == 1 else 's'}"))
+    if count == 1:
+        console.print(Text("nothing to compare yet: add the URL again after the page changes to store a new "
+                           "version", style="dim"))
     for number, diff in enumerate(diffs, start=2):
         table = Table(title=f"version {number - 1} → {number}: {len(diff.changes)} change(s)")
         table.add_column("change", no_wrap=True)
