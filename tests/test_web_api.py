@@ -221,6 +221,7 @@ def test_api_articles_answers_422_when_no_article_could_be_read(client):
 
 @pytest.mark.parametrize("body, status, words", [
     (b"{not json", 400, "not valid JSON"),
+    ('{"texts": ["Caf\u00e9 au lait"]}'.encode("latin-1"), 400, "not UTF-8 JSON"),  # a Latin-1 body
     (b"[]", 422, "body"),
     (b'{"articles": [{"title": "no text"}]}', 422, "text or its url"),
     (b'{"articles": [{"text": 5}]}', 422, "articles.0.text"),

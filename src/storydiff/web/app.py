@@ -196,7 +196,11 @@ def create_app(settings: Settings, db_path: str | Path | None = None, *, host: s
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(request: Request, err: StarletteHTTPException):
         message = err.detail if isinstance(err.detail, str) else json.dumps(err.detail)
-        response = error_response(request, err.status_code, message, None)
+        source = None
+        if err.status_code == 400 and message == "There was an error parsing the body":
+            # FastAPI's words when the body does not decode (UTF-16, Latin-1): say what to send instead
+            message, source = "the request body is not UTF-8 JSON; send it encoded as UTF-8", "body"
+        response = error_response(request, err.status_code, message, source)
         for k, v in (err.headers or {}).items():
             response.headers[k] = v
         return response
