@@ -550,3 +550,6 @@ def test_two_articles_of_one_outlet_are_told_apart_in_json():
                                          make_article(b, "b.txt", outlet="Gazette")])
     data = json.loads(render(report, "json"))
     assert [x["label"] for x in data["articles"]] == ["Gazette", "Gazette (2)"]
+    # and so do the reasons: "Gazette says “just over an hour” …, Gazette (2) says “about two hours” …"
+    duration = next(v for v in report.conflicts if v.conflict_kind == "duration")
+    assert duration.reason.startswith("Gazette says") and "Gazette (2) says" in duration.reason

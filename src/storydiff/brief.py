@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .model import Report, Verdict
+from .model import Report, Verdict, unique_labels
 from .provenance import Provenance
 from .points import group_verdicts
 
@@ -45,8 +45,6 @@ def _groups(verdicts: list[Verdict], group_of: dict[str, int]) -> int:
 
 
 def build_brief(report: Report, provenance: Provenance) -> Brief:
-    from .report.view import unique_labels
-
     group_of = {aid: i for i, group in enumerate(provenance.groups) for aid in group}
     label = unique_labels(report.articles)  # two articles of one outlet told apart, as the report does
     # A point gathers what several pairs of sources say of one thing (points.py): its sources are

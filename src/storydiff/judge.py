@@ -110,6 +110,15 @@ class PairContext:
     pair_judge: object | None = None  # a backends.judges.PairJudge ([judge] backend nli|llm), else rules
     # Embeds the events that order relations name, for the claim pairs that need them; None: order is not judged.
     phrases: PhraseVectors | None = None
+    labels: dict[str, str] | None = None  # article id -> the report's name for it (model.unique_labels)
+
+    @property
+    def left_label(self) -> str:
+        return (self.labels or {}).get(self.left_article.id, self.left_article.label)
+
+    @property
+    def right_label(self) -> str:
+        return (self.labels or {}).get(self.right_article.id, self.right_article.label)
 
 
 def evidence(claim: Claim, highlights=()) -> Evidence:
@@ -160,7 +169,7 @@ def _describe_edit(op: dict) -> str:
 def _quote_verdict(ctx, similarity, a, qa: Quote, b, qb: Quote, a_changed, b_changed, ops) -> Verdict:
     sa, sb = _speaker_keys(qa.speaker), _speaker_keys(qb.speaker)
     detail = {"left_speaker": qa.speaker, "right_speaker": qb.speaker, "diff": ops}
-    la, lb = ctx.left_article.label, ctx.right_article.label
+    la, lb = ctx.left_label, ctx.right_label
     if sa and sb and not sa & sb:
         return Verdict(
             "conflict", f"the same words are attributed to {qa.speaker} by {la} and to {qb.speaker} by {lb}",
@@ -388,7 +397,7 @@ def _figure_verdict(ctx, pair_score: float, a: Claim, qa: Quantity, b: Claim, qb
     detail = {"left": _quantity_detail(qa), "right": _quantity_detail(qb)}
     about = _subject(qa) or _subject(qb)
     about = f" ({about})" if about else ""
-    la, lb = ctx.left_article.label, ctx.right_article.label
+    la, lb = ctx.left_label, ctx.right_label
     # Touching at an open bound ("30 hours" / "more than 30 hours", "three seasons" / "just over three
     # seasons"): the plain figure is most likely rounded, so both can be true.
     if not _differ(qa, qb):
@@ -488,7 +497,7 @@ def judge_times(ctx: PairContext, used_pairs: set) -> list[Verdict]:
                     x, y, _ = comparable[0]
                     used_pairs.add((a.id, b.id))
                     verdicts.append(Verdict(
-                        "conflict", f"{ctx.left_article.label} says “{x.text}”, {ctx.right_article.label} says “{y.text}”",
+                        "conflict", f"{ctx.left_label} says “{x.text}”, {ctx.right_label} says “{y.text}”",
                         round(float(ctx.matrix.score[i, j]), 3),
                         (evidence(a, [Span(x.start, x.end)]), evidence(b, [Span(y.start, y.end)])),
                         conflict_kind="time", severity=0.6, detail={"left": x.value, "right": y.value},
@@ -608,7 +617,7 @@ def judge_order(ctx: PairContext, used_pairs: set) -> list[Verdict]:
     candidates.sort(key=lambda c: -c[0])
     taken: set = set()
     verdicts = []
-    la, lb = ctx.left_article.label, ctx.right_article.label
+    la, lb = ctx.left_label, ctx.right_label
     for match, conflict, claim_score, sx, sy in candidates:
         a, x, b, y = sx.claim, sx.order, sy.claim, sy.order
         if (a.id, x.start) in taken or (b.id, y.start) in taken:
@@ -738,14 +747,14 @@ def judge_statements(ctx: PairContext, covered: set, used: set, used_pairs: set)
         if swap is not None:
             left_name, right_name, left_span, right_span = swap
             verdicts.append(Verdict(
-                "conflict", f"the statements match but name someone or somewhere else: {ctx.left_article.label} "
-                f"says “{left_name}”, {ctx.right_article.label} says “{right_name}”", round(s * 0.8, 3),
+                "conflict", f"the statements match but name someone or somewhere else: {ctx.left_label} "
+                f"says “{left_name}”, {ctx.right_label} says “{right_name}”", round(s * 0.8, 3),
                 (evidence(a, [left_span]), evidence(b, [right_span])), conflict_kind="other", severity=0.7,
                 detail={"left_name": left_name, "right_name": right_name},
             ))
         elif denial is not None:
             denier, word = denial
-            negated = ctx.left_article.label if denier is a else ctx.right_article.label
+            negated = ctx.left_label if denier is a else ctx.right_label
             verdicts.append(Verdict(
                 "conflict", f"the statements match but {negated} negates “{word}”", round(s * 0.8, 3), ev,
                 conflict_kind="negation", severity=0.7,

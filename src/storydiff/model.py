@@ -49,6 +49,17 @@ class Article:
         return self.source.rsplit("/", 1)[-1]
 
 
+def unique_labels(articles) -> dict[str, str]:
+    """Article id -> label, the second of two articles with one label numbered ("Gazette (2)")."""
+    labels: dict[str, str] = {}
+    seen: dict[str, int] = {}
+    for article in articles:
+        base = article.label
+        seen[base] = seen.get(base, 0) + 1
+        labels[article.id] = base if seen[base] == 1 else f"{base} ({seen[base]})"
+    return labels
+
+
 @dataclass(frozen=True)
 class Sentence:
     index: int

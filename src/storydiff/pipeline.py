@@ -14,7 +14,7 @@ from . import align, judge
 from .backends.embedder import Embedder, get_embedder
 from .backends.judges import get_pair_judge
 from .errors import InputError
-from .model import Article, Claim, Report, Verdict
+from .model import Article, Claim, Report, Verdict, unique_labels
 from .nlp import claims as claims_stage
 from .nlp.language import SPACY_MODEL
 from .settings import Settings, load_settings
@@ -136,6 +136,7 @@ def compare_articles(articles: list[Article], settings: Settings | None = None,
     if pair_judge is not None:
         versions["judge"] = f"{judge.STAGE_VERSION}+{pair_judge.name}"
     phrases = judge.PhraseVectors(embedder)  # shared by the pairs: an event is embedded once
+    labels = unique_labels(articles)  # reasons name two articles of one outlet apart, as the report does
     verdicts = []
     used: set[str] = set()
     best = [np.zeros(len(c)) for c in per_article]
@@ -146,7 +147,7 @@ def compare_articles(articles: list[Article], settings: Settings | None = None,
             best[i] = np.maximum(best[i], matrix.score.max(axis=1))
             best[j] = np.maximum(best[j], matrix.score.max(axis=0))
         ctx = judge.PairContext(articles[i], articles[j], per_article[i], per_article[j], matrix,
-                                figure_vecs, settings, pair_judge, phrases)
+                                figure_vecs, settings, pair_judge, phrases, labels)
         verdicts += judge.judge_pair(ctx, used)
     verdicts = _figures_only_in_one(verdicts)
     for article, claims, scores in zip(articles, per_article, best):

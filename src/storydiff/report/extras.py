@@ -12,7 +12,7 @@ from rich.text import Text
 
 from ..brief import Brief
 from ..provenance import Provenance
-from .view import unique_labels
+from ..model import unique_labels
 
 FORMATS = ("terminal", "json", "markdown")
 

@@ -10,11 +10,10 @@ Nothing here formats for a medium; nothing here escapes.
 from __future__ import annotations
 
 import re
-from collections import Counter
 from dataclasses import dataclass, field
 from typing import get_args
 
-from ..model import Article, ConflictKind, Evidence, Label, Report, Verdict
+from ..model import Article, ConflictKind, Evidence, Label, Report, Verdict, unique_labels
 from ..points import evidence_key, group_verdicts
 
 LABELS: tuple[str, ...] = get_args(Label)
@@ -183,17 +182,6 @@ def word_count(article: Article) -> int:
 def article_labels(report: Report) -> dict[str, str]:
     """Article id -> label, made unique ("x.txt", "x.txt (2)") so columns can be told apart."""
     return unique_labels(report.articles)
-
-
-def unique_labels(articles) -> dict[str, str]:
-    """Article id -> label, the second of two articles with one label numbered ("Gazette (2)")."""
-    labels: dict[str, str] = {}
-    seen: Counter[str] = Counter()
-    for article in articles:
-        base = article.label
-        seen[base] += 1
-        labels[article.id] = base if seen[base] == 1 else f"{base} ({seen[base]})"
-    return labels
 
 
 def _plural(n: int, one: str, many: str) -> str:
