@@ -815,11 +815,10 @@ def serve(db_path, host, port, settings_path):
       storydiff serve --db news.db
       STORYDIFF_TOKEN=... storydiff serve --db news.db --host 0.0.0.0 --port 8080
     """
-    from .settings import load_settings
-
     import socket
 
-    from .corpus import default_db_path
+    from .corpus import db_path as corpus_path
+    from .settings import load_settings
     from .store import check_file
 
     err = _stderr()
@@ -827,7 +826,7 @@ def serve(db_path, host, port, settings_path):
         from .web import create_app
 
         settings = load_settings(settings_path)
-        path = Path(db_path).expanduser() if db_path else default_db_path(settings)
+        path = corpus_path(db_path, settings)
         check_file(path)  # a file that is not a corpus is refused now, not with a 503 on every request
         app = create_app(settings, db_path, host=host)
     except StorydiffError as error:

@@ -45,7 +45,7 @@ from .nlp.times import is_dateline
 from .settings import Settings, load_settings
 from .store import NoCorpusError, Store, StoreError, UnknownStoryError, ann_file, members_hash  # noqa: F401 (StoreError re-exported)
 
-__all__ = ["Corpus", "AddSummary", "StoryInfo", "default_db_path", "EXPORT_FORMATS"]
+__all__ = ["Corpus", "AddSummary", "StoryInfo", "db_path", "default_db_path", "EXPORT_FORMATS"]
 
 EXPORT_FORMATS = ("jsonl", "csv", "parquet")
 _STORE_SUFFIXES = ("", "-wal", "-shm", "-journal")
@@ -53,6 +53,11 @@ _STORE_SUFFIXES = ("", "-wal", "-shm", "-journal")
 
 def default_db_path(settings: Settings) -> Path:
     return Path(os.path.expanduser(settings.get("store", "path")))
+
+
+def db_path(path: str | Path | None, settings: Settings) -> Path:
+    """The corpus file a command means: `--db PATH`, else [store] path."""
+    return Path(path).expanduser() if path is not None else default_db_path(settings)
 
 
 @dataclass
@@ -123,7 +128,7 @@ class Corpus:
     def __init__(self, path: str | Path | None = None, settings: Settings | None = None, *, create: bool = True):
         """Open the corpus at `path`; with create=False a missing file is a NoCorpusError, not a new empty corpus."""
         self.settings = settings or load_settings()
-        self.path = Path(path).expanduser() if path is not None else default_db_path(self.settings)
+        self.path = db_path(path, self.settings)
         if not create and not self.path.exists():
             raise NoCorpusError(self.path)
         self.store = Store.open(self.path, busy_timeout_ms=self.settings.get("store", "busy_timeout_ms"))
