@@ -20,6 +20,7 @@ import math
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import cached_property
 from difflib import SequenceMatcher
 
 import numpy as np
@@ -119,6 +120,16 @@ class PairContext:
     @property
     def right_label(self) -> str:
         return (self.labels or {}).get(self.right_article.id, self.right_article.label)
+
+    # Each article's text without case or accents, made once per pair: `_swapped_names` looks names up in it
+    # for every matching statement.
+    @cached_property
+    def left_plain(self) -> str:
+        return _plain(self.left_article.text)
+
+    @cached_property
+    def right_plain(self) -> str:
+        return _plain(self.right_article.text)
 
 
 def evidence(claim: Claim, highlights=()) -> Evidence:
@@ -298,7 +309,7 @@ def _same_thing(a: Quantity, b: Quantity, phrases: PhraseVectors | None) -> bool
     if a.kind == "ordinal" or a.interval.overlaps(b.interval) or not a.thing or not b.thing:
         return True
     ta, tb = a.thing.lower(), b.thing.lower()
-    if ta.rstrip("s") == tb.rstrip("s") or _counts_people(a.thing) and _counts_people(b.thing):
+    if _named_same_thing(a, b) or _counts_people(a.thing) and _counts_people(b.thing):
         return True
     return phrases is not None and phrases.similarity(ta, tb) >= THING_SIMILAR_MIN
 
@@ -703,14 +714,13 @@ def _swapped_names(ctx: PairContext, a: Claim, b: Claim) -> tuple[str, str, Span
     similarity, _, _, ops = word_diff(a.text, b.text)
     if similarity < SWAP_WORDING:
         return None
-    left_text, right_text = _plain(ctx.left_article.text), _plain(ctx.right_article.text)
     for op in ops:
         if op["op"] != "replace":
             continue
         ea, eb = _entity_named(op["left"], a.entities), _entity_named(op["right"], b.entities)
         if not ea or not eb or _one_name(ea, eb) or _one_name(op["left"], op["right"]):
             continue  # "Nixon administration" / "a Richard Nixon White House": one name in both
-        if _plain(ea) in right_text and _plain(eb) in left_text:
+        if _plain(ea) in ctx.right_plain and _plain(eb) in ctx.left_plain:
             continue
         at, bt = a.text.find(op["left"]), b.text.find(op["right"])
         return (op["left"], op["right"], Span(a.start + at, a.start + at + len(op["left"])),
