@@ -285,6 +285,7 @@ def check_analysed(source: ArticleAnalysis, derived: ArticleAnalysis, settings: 
                            _overall_reason(checks, consistent), pair_judge.name, features, versions)
 
     versions["judge_model"] = model.version
+    src_index = source_index(result.source)
     checks = []
     for j, claim in enumerate(derived.claims):
         label, reason, ev, v = rule_label(result, j, by_claim[claim.id])
@@ -297,7 +298,7 @@ def check_analysed(source: ArticleAnalysis, derived: ArticleAnalysis, settings: 
                       else f"{related}, but the judge finds it unsupported ({score:.0%} likely supported)")
             ev = _closest_evidence(result, j)
             v = next(iter(by_claim[claim.id]), None)
-        names = _new_names(source_index(result.source), claim.text, claim.entities)
+        names = _new_names(src_index, claim.text, claim.entities)
         if names and label == "supported":
             label, reason = "not in source", f"names {_quoted(names)}, which the source never mentions; {reason}"
         checks.append(ClaimCheck(claim, label, reason, ev, None if score is None else round(score, 4), v))
@@ -305,7 +306,7 @@ def check_analysed(source: ArticleAnalysis, derived: ArticleAnalysis, settings: 
     probability = round(min(model.probability(doc_features(result, window, by_claim))
                             for window in claim_windows(len(derived.claims))), 4)
     decisive = decisive_conflict(checks, by_claim)
-    new_names = _new_names(source_index(result.source), derived.article.text,
+    new_names = _new_names(src_index, derived.article.text,
                            [e for c in derived.claims for e in c.entities])
     consistent = probability >= model.threshold and decisive is None and not new_names
     reason = _overall_reason(checks, consistent, probability)

@@ -255,11 +255,12 @@ def create_app(settings: Settings, db_path: str | Path | None = None, *, host: s
         """The API described from its own OpenAPI schema, with no third-party scripts (FastAPI's Swagger
         page loads them from a CDN, so offline it was blank)."""
         operations = []
-        for path, methods in app.openapi()["paths"].items():
+        schema = app.openapi()
+        for path, methods in schema["paths"].items():
             for method, op in methods.items():
                 body = op.get("requestBody", {}).get("content", {}).get("application/json", {}).get("schema", {})
                 ref = body.get("$ref", "").rsplit("/", 1)[-1]
-                examples = app.openapi().get("components", {}).get("schemas", {}).get(ref, {}).get("examples")
+                examples = schema.get("components", {}).get("schemas", {}).get(ref, {}).get("examples")
                 operations.append({
                     "method": method.upper(), "path": path, "anchor": f"{method}-{path.strip('/').replace('/', '-')}",
                     "summary": op.get("summary"), "description": op.get("description"),
