@@ -164,6 +164,19 @@ def test_a_name_the_source_never_mentions_is_not_in_source_and_decides():
     assert faithful.consistent and [c.label for c in faithful.claims] == ["supported"]
 
 
+@pytest.mark.parametrize("country", ["U.S.", "American"])
+def test_a_country_named_in_another_form_is_no_new_name(country):
+    # The source's first sentence says "United States President Donald Trump" and later "the US"; the
+    # rewrite's "U.S." or "American" names no one new (a dev error: "U.K. activists" for "British").
+    source = SOURCE.read_text(encoding="utf-8")
+    derived = (f"{country} President Donald Trump has met Israel’s Prime Minister Benjamin Netanyahu at the "
+               "White House for a second time in 24 hours to discuss a possible ceasefire deal in Gaza.")
+    report = check(source, derived)
+    assert [c.label for c in report.claims] == ["supported"] and report.consistent
+    swapped = check(source, derived.replace(country, "Egyptian"))
+    assert not swapped.consistent and "“Egyptian”, which the source never mentions" in swapped.reason
+
+
 def test_a_changed_count_is_set_against_the_figure_that_counts_the_same_thing():
     # The source's quote gives "Ten live hostages will be released. Nine deceased will be released": the
     # derived "twelve live hostages" answers the ten, whose counted thing it names (the audit found "Nine").

@@ -51,6 +51,12 @@ def test_one_name_written_two_ways_is_no_swap():
         "The heist near the Place Vendôme is the latest to hit France after a spate of high-profile robberies.",
         "The heist near the Place Vendome is the latest to hit France after a spate of high-profile robberies.",
     ) == []  # ecb-24_5ecbplus, ecb-24_6ecbplus
+    # one country's forms (the example writes "the US" and "United States", never "America")
+    assert _other_conflicts(
+        "Netanyahu has meanwhile praised Trump, saying that there has never been closer coordination between "
+        "the US and Israel in his country’s history.",
+        "Netanyahu has meanwhile praised Trump, saying that there has never been closer coordination between "
+        "America and Israel in his country’s history.") == []
 
 
 def test_a_name_both_reports_give_elsewhere_is_only_worded_apart():

@@ -27,12 +27,13 @@ import numpy as np
 
 from .align import ScoreMatrix
 from .model import Article, Claim, EventOrder, Evidence, Quantity, Quote, Span, TimeMention, Verdict, relative_gap
+from .nlp.places import place_of
 from .nlp.quotes import is_named_speaker
 from .nlp.times import same_time
 from .nlp.wording import content_share, word_diff
 from .settings import Settings
 
-STAGE_VERSION = "storydiff.judge.rules.v18"  # v2: order-of-events conflicts; v3: anchors in the sentence before;
+STAGE_VERSION = "storydiff.judge.rules.v19"  # v2: order-of-events conflicts; v3: anchors in the sentence before;
 # v4: a negation conflicts only where it denies a word the other sentence affirms; v5: figures that agree
 # are paired first, and differing ordinals conflict only when they rank the same thing; v6: quotes pair
 # only when they share their content words, respellings are no rewording, a surname spelled two ways
@@ -48,7 +49,8 @@ STAGE_VERSION = "storydiff.judge.rules.v18"  # v2: order-of-events conflicts; v3
 # outcomes (killed, wounded, shot) are two measures; v16: two matching statements that give another
 # name in one place, unknown to the other article ("envoy Steve Witkoff" / "envoy Marco Rubio"), conflict;
 # v17: of two candidate counterparts, a figure naming the same counted thing ranks first ("Ten live hostages");
-# v18: two claims that give the same two figures or more pair them whatever words stand around each
+# v18: two claims that give the same two figures or more pair them whatever words stand around each;
+# v19: one country's forms ("U.K.", "British") are no name swap
 
 QUOTE_MATCH = 0.7  # share of the shorter quote's words found in order in the other
 FIGURE_PAIR_MIN = 0.5  # combined claim + context similarity for two figures to be about one thing
@@ -696,8 +698,10 @@ def _plain(text: str) -> str:
 
 
 def _one_name(a: str, b: str) -> bool:
-    """Two keys of one name: a shared word ("place vendome"), a spelling ("raite", "rait") or initials
-    ("chp", "california highway patrol")."""
+    """Two keys of one name: a shared word ("place vendome"), a spelling ("raite", "rait"), initials
+    ("chp", "california highway patrol") or one country's forms ("u.k.", "british")."""
+    if (place := place_of(a)) is not None and place == place_of(b):
+        return True
     a, b = _plain(a), _plain(b)
     if set(a.split()) & set(b.split()) or SequenceMatcher(a=a, b=b).ratio() >= 0.8:
         return True

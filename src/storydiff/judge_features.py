@@ -21,8 +21,9 @@ import numpy as np
 
 from .align import content_words
 from .errors import ModelUnavailableError
+from .nlp.places import mentions_place
 
-FEATURES_VERSION = "storydiff.judge_features.v1"
+FEATURES_VERSION = "storydiff.judge_features.v2"  # v2: a country in any of its forms is not new
 MODEL_PATH = Path(__file__).with_name("judge_model.json")
 
 FEATURE_NAMES = (
@@ -43,6 +44,7 @@ _NEGATIONS = frozenset({"not", "no", "never", "n't", "none", "nobody", "nothing"
 class SourceIndex:
     """What a source contains, for novelty tests: built once per source text."""
 
+    text: str
     lower: str
     words: frozenset[str]
     numbers: frozenset[str]
@@ -68,6 +70,7 @@ def source_index(analysis) -> SourceIndex:
     if key not in _INDEX_CACHE:
         text = analysis.article.text
         _INDEX_CACHE[key] = SourceIndex(
+            text=text,
             lower=text.lower(),
             words=frozenset(content_words(text)),
             numbers=frozenset(_numbers(text)),
@@ -81,13 +84,14 @@ def source_index(analysis) -> SourceIndex:
 
 
 def new_entities(src: SourceIndex, entities) -> set[str]:
-    """Named entities (their keys: "rubio", "camp david") the source neither names nor spells out."""
-    return {e for e in entities if e not in src.entities and e not in src.lower}
+    """Named entities (their keys: "rubio", "camp david") the source neither names nor spells out, in
+    any form a country goes by ("u.k." is not new where the source says "British")."""
+    return {e for e in entities if e not in src.entities and e not in src.lower and not mentions_place(src.text, e)}
 
 
 def new_capitalised(src: SourceIndex, text: str) -> set[str]:
     """Capitalised words inside sentences ("… envoy Marco Rubio …") that the source never uses."""
-    return {w for w in _CAPITALISED.findall(text) if w.lower() not in src.lower}
+    return {w for w in _CAPITALISED.findall(text) if w.lower() not in src.lower and not mentions_place(src.text, w)}
 
 
 def doc_features(result, indices: list[int], by_claim: dict) -> dict[str, float]:
