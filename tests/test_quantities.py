@@ -8,6 +8,7 @@ Sources, noted per row:
   xs = shared/data/consistency/xsumfaith-val.jsonl
   so = shared/data/consistency/summedits-other-train.jsonl
   ecb = shared/data/stories/ecbplus-dev.jsonl
+  sn = shared/data/consistency/summedits-news-dev.jsonl
 Only the short phrase is copied, never a record.
 """
 
@@ -215,6 +216,9 @@ ROWS = [
     # --- ages and measures ------------------------------------------------------
     ("his 84-year-old mother", "other", "years old", 84, iv(84, 84), None),  # pt polytope-0
     ("the 33-year-old actress", "other", "years old", 33, iv(33, 33), None),  # ecb ecb-1_10ecb
+    # "the one" is no count ("the one who"), but "the one-year ..." is a measure
+    ("the one-year-old cat was", "other", "years old", 1, iv(1, 1), None),  # xs
+    ("the one-year anniversary of Russia's invasion", "duration", "minute", Y, iv(364 * D, 366 * D), None),  # sn
     ("died aged 89 in 2005", "other", "years old", 89, iv(89, 89), None),  # xs xsumfaith-239
     # an age set off by commas after a name; not a count of what the clause is about
     ("Nichols, 37, was found guilty last month of murdering a judge", "other", "years old", 37, iv(37, 37), None),  # ecb ecb-3_1ecb

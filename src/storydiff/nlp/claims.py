@@ -17,7 +17,7 @@ from .quotes import quotes_from_doc
 from .sentences import paragraphs, split_sentences
 from .times import extract_times, is_dateline
 
-STAGE_VERSION = "storydiff.claims.v24"  # v2: Claim.orders; v3: orders anchored in the sentence before;
+STAGE_VERSION = "storydiff.claims.v26"  # v2: Claim.orders; v3: orders anchored in the sentence before;
 # v4: Claim.lemmas and Claim.negated_lemmas (what a negation denies); v5: "over" after an amount is no hedge;
 # v6: label numbers ("Week 17") are no figures, "6: 00 p.m." is 6 p.m., Quantity.holder (whose figure it is),
 # "13 more than X" is a difference; v7: a dateline ("Updated 4: 08 p. m. ET") is no claim; v8: "his first 17
@@ -35,7 +35,9 @@ STAGE_VERSION = "storydiff.claims.v24"  # v2: Claim.orders; v3: orders anchored 
 # v20: TimeMention.events (what happened then: "identify" for "identified the victim on Thursday"); v21:
 # "not just", "not only" deny nothing; v22: a measure in brackets after another unit's is a conversion
 # ("seven km (4 miles)"); v23: a time that modifies a noun dates that noun alone ("Friday's semifinal");
-# v24: an amount in brackets in the same currency written alike is no conversion ("£8,895 (£13,343)")
+# v24: an amount in brackets in the same currency written alike is no conversion ("£8,895 (£13,343)");
+# v26: "the one-year anniversary" is a measure ("the one" alone is still no count; v25 was a trial, not
+# shipped, whose cached analyses must not be reused)
 
 _ENTITY_LABELS = {"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "EVENT", "LAW", "PRODUCT"}
 _MIN_WORDS = 4

@@ -306,6 +306,8 @@ _LABEL_BEFORE = re.compile(
 _LABEL_LIST = re.compile(r"(?:\s*,\s*\d+(?:\.\d+)?)*,?\s+(?:and|or|&)\s+\d+(?:\.\d+)?(?![\w])")
 _NOT_ONE = re.compile(r"\b(?:no|the|this|that|any|every|each)\s+$", re.I)
 _NOT_ONE_AFTER = re.compile(r"\s+(?:of|another|by\s+one)\b", re.I)
+# "the one-year anniversary", "this one-day strike": a measure, though "the one" alone is no count.
+_ONE_MEASURE = re.compile(r"-(?:years?|months?|weeks?|days?|nights?|hours?|minutes?|seconds?)\b", re.I)
 _NOT_ORDINAL = re.compile(r"\bat\s+$|^(?:-hand|-party|\s+of\s+all|\s+world)", re.I)
 
 
@@ -392,7 +394,8 @@ def _read_core(text: str, m: re.Match) -> _Figure | None:
         value = float(raw.replace(",", ""))
         return _Figure(value, precision, sig, value, value, "number", start, end)
     value = _words_value(raw)
-    if value == 1 and (_NOT_ONE.search(text, 0, start) or _NOT_ONE_AFTER.match(text, end)):
+    if value == 1 and not _ONE_MEASURE.match(text, end) and (
+            _NOT_ONE.search(text, 0, start) or _NOT_ONE_AFTER.match(text, end)):
         return None  # "no one", "one of", "one another": not a count
     precision, sig = _integer_precision(value)
     return _Figure(value, precision, sig, value, value, "number", start, end, word=True)
