@@ -177,6 +177,20 @@ def test_a_country_named_in_another_form_is_no_new_name(country):
     assert not swapped.consistent and "“Egyptian”, which the source never mentions" in swapped.reason
 
 
+def test_a_word_swapped_for_its_opposite_is_contradicted_whatever_the_model_says():
+    # The source's sentence with "supported" made "opposed": every other word agrees, so the rules called it
+    # the same statement and the model 78% likely consistent (check v6).
+    source = SOURCE.read_text(encoding="utf-8")
+    sentence = next(line for line in source.splitlines() if line.startswith("For his part, Trump has strongly"))
+    report = check(source, sentence.replace("supported", "opposed"))
+    [claim] = report.claims
+    assert claim.label == "contradicted" and claim.reason == "says “opposed” where the source sentence says “supported”"
+    assert claim.evidence.sentence == sentence
+    assert not report.consistent and report.probability >= report.threshold
+    assert report.reason.startswith("inconsistent: the derived text says “opposed” where the source says “supported”")
+    assert check(source, sentence).consistent
+
+
 def test_a_changed_count_is_set_against_the_figure_that_counts_the_same_thing():
     # The source's quote gives "Ten live hostages will be released. Nine deceased will be released": the
     # derived "twelve live hostages" answers the ten, whose counted thing it names (the audit found "Nine").

@@ -1,0 +1,49 @@
+"""Words that say the opposite of each other: "prices rose" / "prices fell", "yellow" / "white paint".
+
+A rewrite that swaps one word for its opposite keeps almost every other word of the sentence, so
+the sentence still aligns with its source and its figures still agree. The list is closed and
+short on purpose: pairs whose two words cannot both describe one fact. Pairs that state one fact
+with the roles reversed ("win" / "lose", "buy" / "sell", "hire" / "fire") are left out, since two
+reports may each tell it from one side.
+"""
+
+from __future__ import annotations
+
+_PAIRS = """
+rise fall|increase decrease|increase reduce|grow shrink|gain drop|raise lower|rise drop
+high low|higher lower|more less|most least|maximum minimum|majority minority
+support oppose|accept reject|approve reject|confirm deny|admit deny|allow ban|allow forbid|permit ban
+guilty innocent|convict acquit|legal illegal|lawful unlawful
+success failure|succeed fail|successful unsuccessful|strong weak|positive negative
+rich poor|wealthy poor|large small|big small|early late|young old|alive dead
+north south|east west|northern southern|eastern western|inside outside|upstairs downstairs
+male female|man woman|men women|husband wife|son daughter|father mother|brother sister|boy girl|king queen
+struggle thrive|struggling thriving|troubled thriving|open close|opened closed|first last
+public private|peaceful violent|safe dangerous|cheap expensive|full empty|top bottom|best worst
+true false|hot cold|wet dry|maximum minimum|import export|domestic foreign|temporary permanent
+rare common|easy difficult|fast slow|heavy light|win draw|lose draw|increase cut|boost cut
+democrat republican|democratic republican|liberal conservative|ally enemy|friend enemy
+"""
+
+# Two different basic colours of one thing ("yellow and blue paint" / "yellow and white paint").
+COLOURS = frozenset("red orange yellow green blue purple pink white black brown grey gray violet".split())
+
+OPPOSITE: dict[str, frozenset[str]] = {}
+for _pair in _PAIRS.replace("\n", "|").split("|"):
+    if _pair.strip():
+        _a, _b = _pair.split()
+        OPPOSITE[_a] = OPPOSITE.get(_a, frozenset()) | {_b}
+        OPPOSITE[_b] = OPPOSITE.get(_b, frozenset()) | {_a}
+for _colour in COLOURS:
+    OPPOSITE[_colour] = OPPOSITE.get(_colour, frozenset()) | (COLOURS - {_colour, "grey" if _colour == "gray"
+                                                                          else "gray" if _colour == "grey" else ""})
+
+
+def opposite_words(source: tuple[str, ...] | set[str], derived: tuple[str, ...] | set[str]) -> tuple[str, str] | None:
+    """(source word, derived word) where the derived sentence says a word whose opposite the source
+    sentence says, and neither sentence says both; None when there is none. Both take lemmas."""
+    source, derived = set(source), set(derived)
+    for word in sorted(derived - source):
+        for other in sorted(OPPOSITE.get(word, frozenset()) & (source - derived)):
+            return other, word
+    return None
