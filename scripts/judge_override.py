@@ -32,7 +32,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import train_judge as tj
 
 NEW_NAME = "a new name"  # a pseudo-kind: the derived text names someone or something the source never does
-OPPOSITE = "an opposite word"  # a pseudo-kind: an aligned sentence says the opposite word (consistency.opposite_of_source)
 
 # (name, clauses): the rule fires on a row when any clause does, a clause being (conflict kinds,
 # minimum severity); no clauses is the shipped behaviour (no override).
@@ -54,9 +53,6 @@ RULES = [
     # check v6: also a name the source never mentions (the novel_entities / novel_capitalised features)
     ("any conflict or a new name", ((("figure", "duration", "time", "quote_wording", "attribution", "negation",
                                       "other", NEW_NAME), 0.0),)),
-    ("an opposite word", (((OPPOSITE,), 0.0),)),
-    ("any conflict, a new name or an opposite word", ((("figure", "duration", "time", "quote_wording", "attribution",
-                                                        "negation", "other", NEW_NAME, OPPOSITE), 0.0),)),
 ]
 
 
@@ -71,29 +67,13 @@ def compute_conflicts(examples, cache_dir: Path, read_dirs: list[Path]) -> list[
     return tj.cached_per_row(examples, cache_dir, read_dirs, "conflicts", conflicts)
 
 
-def compute_opposites(examples, cache_dir: Path, read_dirs: list[Path]) -> np.ndarray:
-    """Per row: whether a derived claim says the opposite word of the source sentence it aligns with."""
-    from storydiff.consistency import opposite_of_source
-    from storydiff.nlp import opposites
-
-    def opposite(result) -> bool:
-        return any(opposite_of_source(result, j) is not None for j in range(len(result.derived.claims)))
-
-    stamp = hashlib.sha256(repr(sorted(opposites.OPPOSITE.items())).encode()).hexdigest()[:8]
-    return np.array(tj.cached_per_row(examples, cache_dir, read_dirs, "opposites", opposite,
-                                      stamp_before=(stamp,)), dtype=bool)
-
-
-def fires(conflicts: list[list[dict]], clauses, new_name: np.ndarray | None = None,
-          opposite: np.ndarray | None = None) -> np.ndarray:
+def fires(conflicts: list[list[dict]], clauses, new_name: np.ndarray | None = None) -> np.ndarray:
     """Rows the rule forces inconsistent: a conflict of a clause's kinds at or above its severity, or,
     for a clause naming NEW_NAME, a row where `new_name` holds."""
     hit = np.array([any(c["kind"] in kinds and (c["severity"] or 0) >= min_severity - 1e-9
                         for kinds, min_severity in clauses for c in row) for row in conflicts], dtype=bool)
     if new_name is not None and any(NEW_NAME in kinds for kinds, _ in clauses):
         hit |= new_name
-    if opposite is not None and any(OPPOSITE in kinds for kinds, _ in clauses):
-        hit |= opposite
     return hit
 
 
@@ -134,7 +114,6 @@ def main(argv=None):
         file_of += [path.name] * len(rows)
     X, feature_names = tj.compute_features(examples, args.cache, args.read_cache)
     conflicts = compute_conflicts(examples, args.cache, args.read_cache)
-    opposite = compute_opposites(examples, args.cache, args.read_cache)
     new_name = (X[:, feature_names.index("novel_entities")] >= 1) | (X[:, feature_names.index("novel_capitalised")] >= 1)
     y = np.array([ex.consistent for ex in examples], dtype=int)
     files = np.array(file_of)
@@ -166,7 +145,7 @@ def main(argv=None):
     header = "  ".join(f"{tj._short(f)[:10]:>10}" for f in names)
     print(f"  {'rule':<38} {'fires':>5} {'thr':>5} {'mean':>6}  {header}")
     for name, clauses in RULES:
-        forced = fires(conflicts, clauses, new_name, opposite)
+        forced = fires(conflicts, clauses, new_name)
         flips = forced & (p >= args.threshold)  # rows the model called consistent that the rule turns over
         row = {"rule": name, "fires": {f: int((forced & (files == f)).sum()) for f in names},
                "turned_over": {f: [int((flips & (files == f) & (y == lab)).sum()) for lab in (1, 0)] for f in names},
@@ -192,7 +171,7 @@ def main(argv=None):
             ph = tj.predict(model, X[out])
             report["lofo"][held] = {}
             for name, clauses in RULES:
-                forced = fires([row for row, o in zip(conflicts, out) if o], clauses, new_name[out], opposite[out])
+                forced = fires([row for row, o in zip(conflicts, out) if o], clauses, new_name[out])
                 ba = tj.balanced_accuracy(y[out], (ph >= t) & ~forced)
                 report["lofo"][held][name] = round(ba, 4)
             print(f"  {tj._short(held):<16} threshold {t}: "

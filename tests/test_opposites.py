@@ -29,3 +29,32 @@ def test_a_word_swapped_for_its_opposite(source, derived, expected):
 ])
 def test_no_opposite(source, derived):
     assert opposite_words(source, derived) is None
+
+
+def _opposite_conflicts(left: str, right: str) -> list:
+    import storydiff
+    from storydiff.ingest import make_article
+
+    report = storydiff.compare_articles([make_article(left, "left.txt"), make_article(right, "right.txt")])
+    return [v for v in report.conflicts if "left_word" in v.detail]
+
+
+def test_compare_sets_a_word_against_its_opposite_with_both_words_marked():
+    from conftest import EXAMPLE
+
+    source = (EXAMPLE / "aljazeera.txt").read_text(encoding="utf-8")
+    edited = source.replace("Trump has strongly supported Netanyahu", "Trump has strongly opposed Netanyahu")
+    [conflict] = _opposite_conflicts(source, edited)
+    assert (conflict.detail["left_word"], conflict.detail["right_word"]) == ("supported", "opposed")
+    assert conflict.conflict_kind == "other" and "say opposite things" in conflict.reason
+    left, right = conflict.evidence
+    assert source[left.highlights[0].start:left.highlights[0].end] == "supported"
+    assert edited[right.highlights[0].start:right.highlights[0].end] == "opposed"
+    assert _opposite_conflicts(source, source) == []
+
+
+def test_a_denied_word_is_no_opposite():
+    # "did not rise" and "fell" can both be true
+    left = "Oil prices did not rise on Monday after the OPEC meeting in Vienna, traders said."
+    right = "Oil prices fell on Monday after the OPEC meeting in Vienna, traders said."
+    assert _opposite_conflicts(left, right) == []

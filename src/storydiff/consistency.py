@@ -29,7 +29,6 @@ consistent only when every claim is entailed.
 from __future__ import annotations
 
 import math
-import re
 
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -42,14 +41,14 @@ from .backends.embedder import Embedder, get_embedder
 from .model import Article, Claim, Evidence, Interval, Span, Verdict
 from .nlp import claims as claims_stage
 from .nlp.language import SPACY_MODEL
-from .nlp.opposites import opposite_words
 from .settings import Settings, load_settings
 
-STAGE_VERSION = "storydiff.check.v7"  # v2: a far-off figure or duration makes the text inconsistent;
+STAGE_VERSION = "storydiff.check.v8"  # v2: a far-off figure or duration makes the text inconsistent;
 # v3: a converted source figure establishes its amount; v4: a long derived text is judged in windows;
 # v5: any contradicted claim makes the text inconsistent, not only a far-off figure or duration; v6: so
 # does a name the source never mentions, and a claim that gives one is not in source; v7: a claim that says
-# the opposite word of the source sentence it aligns with ("white" for "blue", "fell" for "rose") is contradicted
+# the opposite word of the source sentence it aligns with ("white" for "blue", "fell" for "rose") is contradicted;
+# v8: that is now a conflict of the compare rules (judge rules v20), which v5 lets decide, not a rule of its own
 
 ClaimLabel = Literal["supported", "contradicted", "not in source"]
 TOP_EVIDENCE = 3  # source sentences given to a pair judge as the premise (premise_scope "evidence")
@@ -290,7 +289,6 @@ def check_analysed(source: ArticleAnalysis, derived: ArticleAnalysis, settings: 
     versions["judge_model"] = model.version
     src_index = source_index(result.source)
     checks = []
-    opposites: list[tuple[str, str]] = []  # (source word, derived word) of claims check v7 contradicts
     for j, claim in enumerate(derived.claims):
         label, reason, ev, v = rule_label(result, j, by_claim[claim.id])
         score = None
@@ -305,12 +303,6 @@ def check_analysed(source: ArticleAnalysis, derived: ArticleAnalysis, settings: 
         names = _new_names(src_index, claim.text, claim.entities)
         if names and label == "supported":
             label, reason = "not in source", f"names {_quoted(names)}, which the source never mentions; {reason}"
-        if label != "contradicted" and (opposite := opposite_of_source(result, j)) is not None:
-            i, said, says = opposite
-            said, says = _as_written(result.source.claims[i].text, said), _as_written(claim.text, says)
-            label, ev = "contradicted", judge.evidence(result.source.claims[i])
-            reason = f"says “{says}” where the source sentence says “{said}”"
-            opposites.append((said, says))
         checks.append(ClaimCheck(claim, label, reason, ev, None if score is None else round(score, 4), v))
     # Rounded once, so the header and the reason line print the same percentage.
     probability = round(min(model.probability(doc_features(result, window, by_claim))
@@ -318,14 +310,10 @@ def check_analysed(source: ArticleAnalysis, derived: ArticleAnalysis, settings: 
     decisive = decisive_conflict(checks, by_claim)
     new_names = _new_names(src_index, derived.article.text,
                            [e for c in derived.claims for e in c.entities])
-    consistent = probability >= model.threshold and decisive is None and not new_names and not opposites
+    consistent = probability >= model.threshold and decisive is None and not new_names
     reason = _overall_reason(checks, consistent, probability)
     if decisive is not None:
         reason = _decisive_reason(decisive, probability >= model.threshold, reason)
-    elif opposites:
-        said, says = opposites[0]
-        overruled = ", overruled by the opposite word" if probability >= model.threshold else ""
-        reason = f"inconsistent: the derived text says “{says}” where the source says “{said}”; {reason}{overruled}"
     elif new_names:
         overruled = ", overruled by the new name" if probability >= model.threshold else ""
         reason = f"inconsistent: the derived text names {_quoted(new_names)}, which the source never mentions; " \
@@ -349,28 +337,6 @@ def _new_names(src, text: str, entities) -> list[str]:
     words = {w.lower() for name in found for w in name.split()}
     found += sorted((w for w in new_capitalised(src, text) if w.lower() not in words), key=text.find)
     return found
-
-
-def opposite_of_source(result: PairResult, j: int) -> tuple[int, str, str] | None:
-    """(source claim index, source word, derived word) where derived claim `j` aligns with a source
-    sentence (at the negation rule's score) but says a word whose opposite that sentence says
-    ("fell" for "rose", "white" for "blue"); None otherwise."""
-    if not result.source.claims:
-        return None
-    score = result.matrix.score[:, j]
-    i = int(np.argmax(score))
-    if score[i] < judge.NEGATION_SCORE:
-        return None
-    words = opposite_words(result.source.claims[i].lemmas, result.derived.claims[j].lemmas)
-    return None if words is None else (i, *words)
-
-
-def _as_written(text: str, lemma: str) -> str:
-    """The word of `text` that `lemma` comes from, where its spelling shows it ("opposed" for "oppose");
-    else the lemma ("fall" for "fell")."""
-    stem = lemma[:-1] if lemma.endswith("e") and len(lemma) > 3 else lemma
-    found = re.search(rf"\b{re.escape(stem)}\w*", text, re.I)
-    return found.group(0) if found else lemma
 
 
 def _quoted(names: list[str], most: int = 3) -> str:

@@ -27,13 +27,14 @@ import numpy as np
 
 from .align import ScoreMatrix
 from .model import Article, Claim, EventOrder, Evidence, Quantity, Quote, Span, TimeMention, Verdict, relative_gap
+from .nlp.opposites import as_written, opposite_words
 from .nlp.places import place_of
 from .nlp.quotes import is_named_speaker
 from .nlp.times import same_time
 from .nlp.wording import content_share, word_diff
 from .settings import Settings
 
-STAGE_VERSION = "storydiff.judge.rules.v19"  # v2: order-of-events conflicts; v3: anchors in the sentence before;
+STAGE_VERSION = "storydiff.judge.rules.v20"  # v2: order-of-events conflicts; v3: anchors in the sentence before;
 # v4: a negation conflicts only where it denies a word the other sentence affirms; v5: figures that agree
 # are paired first, and differing ordinals conflict only when they rank the same thing; v6: quotes pair
 # only when they share their content words, respellings are no rewording, a surname spelled two ways
@@ -50,7 +51,8 @@ STAGE_VERSION = "storydiff.judge.rules.v19"  # v2: order-of-events conflicts; v3
 # name in one place, unknown to the other article ("envoy Steve Witkoff" / "envoy Marco Rubio"), conflict;
 # v17: of two candidate counterparts, a figure naming the same counted thing ranks first ("Ten live hostages");
 # v18: two claims that give the same two figures or more pair them whatever words stand around each;
-# v19: one country's forms ("U.K.", "British") are no name swap
+# v19: one country's forms ("U.K.", "British") are no name swap; v20: two matching statements where one
+# says the opposite word of the other ("rose" / "fell", "yellow" / "white" paint) conflict
 
 QUOTE_MATCH = 0.7  # share of the shorter quote's words found in order in the other
 FIGURE_PAIR_MIN = 0.5  # combined claim + context similarity for two figures to be about one thing
@@ -678,6 +680,21 @@ def _denial(a: Claim, b: Claim) -> tuple[Claim, str] | None:
     return None
 
 
+def _opposite(a: Claim, b: Claim) -> tuple[str, str, Span | None, Span | None] | None:
+    """Words of the two sentences that say the opposite of each other ("supported" / "opposed"), as
+    written, with their spans where found; None when there are none, or when either is negated
+    ("did not rise" / "fell" is no contradiction)."""
+    words = opposite_words(a.lemmas, b.lemmas)
+    if words is None or words[0] in a.negated_lemmas or words[1] in b.negated_lemmas:
+        return None
+    found = []
+    for claim, lemma in ((a, words[0]), (b, words[1])):
+        word, start, end = as_written(claim.text, lemma)
+        found.append((word, Span(claim.start + start, claim.start + end) if start >= 0 else None))
+    (left, left_span), (right, right_span) = found
+    return left, right, left_span, right_span
+
+
 def _entity_named(words: str, entities: tuple[str, ...]) -> str | None:
     """The claim's entity (a lower-case key: "rubio", "white house") that `words` name, when they say
     nothing else: besides "the" or "a", at most SWAP_EXTRA_WORDS more, each capitalised (a title or
@@ -758,7 +775,16 @@ def judge_statements(ctx: PairContext, covered: set, used: set, used_pairs: set)
         ev = (evidence(a), evidence(b))
         denial = _denial(a, b) if s >= NEGATION_SCORE else None
         swap = _swapped_names(ctx, a, b) if s >= AGREE_SCORE and denial is None else None
-        if swap is not None:
+        opposite = _opposite(a, b) if s >= NEGATION_SCORE and denial is None and swap is None else None
+        if opposite is not None:
+            left_word, right_word, left_span, right_span = opposite
+            verdicts.append(Verdict(
+                "conflict", f"the statements match but say opposite things: {ctx.left_label} says "
+                f"“{left_word}”, {ctx.right_label} says “{right_word}”", round(s * 0.8, 3),
+                (evidence(a, [left_span] if left_span else []), evidence(b, [right_span] if right_span else [])),
+                conflict_kind="other", severity=0.7, detail={"left_word": left_word, "right_word": right_word},
+            ))
+        elif swap is not None:
             left_name, right_name, left_span, right_span = swap
             verdicts.append(Verdict(
                 "conflict", f"the statements match but name someone or somewhere else: {ctx.left_label} "

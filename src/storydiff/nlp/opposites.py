@@ -9,6 +9,8 @@ reports may each tell it from one side.
 
 from __future__ import annotations
 
+import re
+
 _PAIRS = """
 rise fall|increase decrease|increase reduce|grow shrink|gain drop|raise lower|rise drop
 high low|higher lower|more less|most least|maximum minimum|majority minority
@@ -47,3 +49,11 @@ def opposite_words(source: tuple[str, ...] | set[str], derived: tuple[str, ...] 
         for other in sorted(OPPOSITE.get(word, frozenset()) & (source - derived)):
             return other, word
     return None
+
+
+def as_written(text: str, lemma: str) -> tuple[str, int, int]:
+    """The word of `text` that `lemma` comes from, with its offsets, where its spelling shows it
+    ("opposed" for "oppose"); else the lemma itself and (-1, -1) ("fall" for "fell")."""
+    stem = lemma[:-1] if lemma.endswith("e") and len(lemma) > 3 else lemma
+    found = re.search(rf"\b{re.escape(stem)}\w*", text, re.I)
+    return (found.group(0), found.start(), found.end()) if found else (lemma, -1, -1)
