@@ -58,3 +58,22 @@ def test_a_denied_word_is_no_opposite():
     left = "Oil prices did not rise on Monday after the OPEC meeting in Vienna, traders said."
     right = "Oil prices fell on Monday after the OPEC meeting in Vienna, traders said."
     assert _opposite_conflicts(left, right) == []
+
+
+@pytest.mark.parametrize("source, derived, expected", [
+    # summedits-other-train edits: a word against its negated form
+    (("plan", "suitable", "family"), ("plan", "unsuitable", "family"), ("suitable", "unsuitable")),
+    (("schedule", "flexible"), ("schedule", "inflexible"), ("flexible", "inflexible")),
+    (("company", "report", "profit"), ("company", "report", "loss"), ("profit", "loss")),
+])
+def test_more_opposites(source, derived, expected):
+    assert opposite_words(source, derived) == expected
+
+
+@pytest.mark.parametrize("source, derived", [
+    (("prove", "point"), ("improve", "point")),      # "im" + "prove" is no negation
+    (("crease", "fabric"), ("increase", "fabric")),
+    (("cover", "story"), ("discover", "story")),     # dis- is listed pair by pair, never read as a prefix
+])
+def test_prefixes_that_negate_nothing(source, derived):
+    assert opposite_words(source, derived) is None

@@ -34,7 +34,7 @@ from .nlp.times import same_time
 from .nlp.wording import content_share, word_diff
 from .settings import Settings
 
-STAGE_VERSION = "storydiff.judge.rules.v20"  # v2: order-of-events conflicts; v3: anchors in the sentence before;
+STAGE_VERSION = "storydiff.judge.rules.v22"  # v2: order-of-events conflicts; v3: anchors in the sentence before;
 # v4: a negation conflicts only where it denies a word the other sentence affirms; v5: figures that agree
 # are paired first, and differing ordinals conflict only when they rank the same thing; v6: quotes pair
 # only when they share their content words, respellings are no rewording, a surname spelled two ways
@@ -52,7 +52,9 @@ STAGE_VERSION = "storydiff.judge.rules.v20"  # v2: order-of-events conflicts; v3
 # v17: of two candidate counterparts, a figure naming the same counted thing ranks first ("Ten live hostages");
 # v18: two claims that give the same two figures or more pair them whatever words stand around each;
 # v19: one country's forms ("U.K.", "British") are no name swap; v20: two matching statements where one
-# says the opposite word of the other ("rose" / "fell", "yellow" / "white" paint) conflict
+# says the opposite word of the other ("rose" / "fell", "yellow" / "white" paint) conflict; v21: more
+# opposite pairs, and a word against its negated form ("suitable" / "unsuitable"); v22: "first" / "last"
+# are no pair ("miss last 2 games" / "a former first-round pick" rank different things)
 
 QUOTE_MATCH = 0.7  # share of the shorter quote's words found in order in the other
 FIGURE_PAIR_MIN = 0.5  # combined claim + context similarity for two figures to be about one thing

@@ -20,11 +20,17 @@ success failure|succeed fail|successful unsuccessful|strong weak|positive negati
 rich poor|wealthy poor|large small|big small|early late|young old|alive dead
 north south|east west|northern southern|eastern western|inside outside|upstairs downstairs
 male female|man woman|men women|husband wife|son daughter|father mother|brother sister|boy girl|king queen
-struggle thrive|struggling thriving|troubled thriving|open close|opened closed|first last
+struggle thrive|struggling thriving|troubled thriving|open close|opened closed
 public private|peaceful violent|safe dangerous|cheap expensive|full empty|top bottom|best worst
 true false|hot cold|wet dry|maximum minimum|import export|domestic foreign|temporary permanent
 rare common|easy difficult|fast slow|heavy light|win draw|lose draw|increase cut|boost cut
 democrat republican|democratic republican|liberal conservative|ally enemy|friend enemy
+profit loss|surplus deficit|free paid|maximize minimize|maximise minimise|include exclude|inclusive exclusive
+strengthen weaken|easy hard|encourage discourage|agree disagree|like dislike|approve disapprove
+honest dishonest|optimistic pessimistic|appear disappear|arrive depart|expand shrink|upgrade downgrade
+overestimate underestimate|rural urban|junior senior|minor major|mandatory optional|voluntary compulsory
+voluntary mandatory|always never|same different|similar different|inflation deflation|warm cold
+sunny rainy|sunny cloudy|sunny snowy|ancient modern|input output|asset liability
 """
 
 # Two different basic colours of one thing ("yellow and blue paint" / "yellow and white paint").
@@ -41,13 +47,31 @@ for _colour in COLOURS:
                                                                           else "gray" if _colour == "grey" else ""})
 
 
+# "unable" / "able", "inflexible" / "flexible": un- before any word, and in-, im-, il-, ir- before
+# adjectives of these endings ("in" + "crease" or "im" + "prove" is no negation).
+_NEGATING_PREFIXES = ("un", "in", "im", "il", "ir")
+_ADJECTIVE_ENDINGS = ("able", "ible", "ent", "ant", "al", "ive", "ect", "ete", "ate", "ure", "ar", "ic", "id")
+
+
+def _negated_form(word: str, other: str) -> bool:
+    """Whether `word` is `other` with a negating prefix ("unsuitable", "suitable")."""
+    for prefix in _NEGATING_PREFIXES:
+        if word.startswith(prefix) and word[len(prefix):] == other and len(other) >= 3:
+            return prefix == "un" or other.endswith(_ADJECTIVE_ENDINGS)
+    return False
+
+
 def opposite_words(source: tuple[str, ...] | set[str], derived: tuple[str, ...] | set[str]) -> tuple[str, str] | None:
     """(source word, derived word) where the derived sentence says a word whose opposite the source
     sentence says, and neither sentence says both; None when there is none. Both take lemmas."""
     source, derived = set(source), set(derived)
+    only_source = source - derived
     for word in sorted(derived - source):
-        for other in sorted(OPPOSITE.get(word, frozenset()) & (source - derived)):
+        for other in sorted(OPPOSITE.get(word, frozenset()) & only_source):
             return other, word
+        for other in sorted(only_source):
+            if _negated_form(word, other) or _negated_form(other, word):
+                return other, word
     return None
 
 
