@@ -369,6 +369,20 @@ def test_token_guards_every_post(corpus_path, monkeypatch, from_env):
         assert client.get("/index.json").status_code == 200  # reads stay open
 
 
+def test_head_is_answered_like_get_without_a_body(client, story_id):
+    # link checkers and `curl -I` send HEAD; FastAPI's GET routes answered it 405
+    for path in ("/", "/index.json", f"/stories/{story_id}", f"/stories/{story_id}.json", "/api/stories",
+                 f"/api/stories/{story_id}", "/compare", "/docs"):
+        got, head = client.get(path), client.head(path)
+        assert head.status_code == got.status_code == 200, path
+        assert head.content == b"", path
+        for header in ("content-type", "content-length"):
+            assert head.headers[header] == got.headers[header], (path, header)
+    missing = client.head("/stories/no-such-story")
+    assert missing.status_code == 404 and missing.content == b""
+    assert client.head("/api/compare").status_code == 405  # POST only, as before
+
+
 def test_openapi_documents_the_api(client):
     paths = client.get("/openapi.json").json()["paths"]
     assert {"/api/stories", "/api/stories/{story_id}", "/api/compare", "/api/check", "/api/articles"} <= set(paths)

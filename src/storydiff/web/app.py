@@ -130,6 +130,30 @@ def _validation_message(errors: list[dict]) -> tuple[str, str | None, int]:
     return "; ".join(parts), source, 422
 
 
+class HeadAsGet:
+    """ASGI middleware: a HEAD request is answered as its GET would be, headers only.
+
+    FastAPI routes declared with `app.get` answer GET alone, so HEAD (what link checkers and
+    `curl -I` send) got 405."""
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http" or scope["method"] != "HEAD":
+            return await self.app(scope, receive, send)
+
+        async def headers_only(message):
+            if message["type"] == "http.response.body":
+                if message.get("more_body"):
+                    return
+                message = {"type": "http.response.body", "body": b"", "more_body": False}
+            await send(message)
+
+        # a copy: the server keeps its own scope, and with it knows to send no body
+        await self.app({**scope, "method": "GET"}, receive, headers_only)
+
+
 Term = Annotated[str | None, Query(max_length=60, description='figures about this: "killed", "hostages"')]
 
 
@@ -164,6 +188,7 @@ def create_app(settings: Settings, db_path: str | Path | None = None, *, host: s
     # On loopback, only loopback Host names: a web page cannot reach us through DNS rebinding.
     allowed = LOOPBACK_NAMES | {host.lower()} if is_loopback(host) else None
     app.add_middleware(RequestGuard, max_body_bytes=max_body, allowed_hosts=allowed)
+    app.add_middleware(HeadAsGet)  # outermost: the guard's refusals to a HEAD lose their body too
     app.state.settings, app.state.corpora, app.state.token = settings, corpora, token
 
     async def in_thread(fn, *args, heavy_work: bool = False):
