@@ -336,6 +336,15 @@ def test_loopback_serves_loopback_host_names_only(small):
     assert rebound.status_code == 400 and "loopback" in rebound.json()["error"]
 
 
+def test_a_refused_host_gets_an_html_page_on_page_urls_and_json_on_the_api(small):
+    page = small.get("/stories/x", headers={"host": "<b>evil.example</b>"})
+    assert page.status_code == 400 and page.headers["content-type"].startswith("text/html")
+    assert "loopback names only" in page.text and "&lt;b&gt;evil.example" in page.text and "<b>evil" not in page.text
+    for path in ("/api/stories", "/index.json"):
+        api = small.get(path, headers={"host": "evil.example"})
+        assert api.status_code == 400 and api.json()["source"] == "Host", path
+
+
 def test_refuses_to_listen_beyond_loopback_without_a_token(monkeypatch):
     monkeypatch.delenv("STORYDIFF_TOKEN", raising=False)
     with pytest.raises(WebConfigError, match="without a token"):

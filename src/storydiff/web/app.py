@@ -185,10 +185,6 @@ def create_app(settings: Settings, db_path: str | Path | None = None, *, host: s
         description="Every page has a `.json` twin. POST endpoints need `Authorization: Bearer TOKEN` "
                     "whenever the server has a token (always, beyond loopback). See docs/web.md.",
     )
-    # On loopback, only loopback Host names: a web page cannot reach us through DNS rebinding.
-    allowed = LOOPBACK_NAMES | {host.lower()} if is_loopback(host) else None
-    app.add_middleware(RequestGuard, max_body_bytes=max_body, allowed_hosts=allowed)
-    app.add_middleware(HeadAsGet)  # outermost: the guard's refusals to a HEAD lose their body too
     app.state.settings, app.state.corpora, app.state.token = settings, corpora, token
 
     async def in_thread(fn, *args, heavy_work: bool = False):
@@ -204,6 +200,12 @@ def create_app(settings: Settings, db_path: str | Path | None = None, *, host: s
         if _wants_json(request):
             return _json_error(status, error, source)
         return page("error.html", status, status=status, error=error, source=source)
+
+    # On loopback, only loopback Host names: a web page cannot reach us through DNS rebinding.
+    allowed = LOOPBACK_NAMES | {host.lower()} if is_loopback(host) else None
+    app.add_middleware(RequestGuard, max_body_bytes=max_body, allowed_hosts=allowed,
+                       refuse=lambda scope, *error: error_response(Request(scope), *error))
+    app.add_middleware(HeadAsGet)  # outermost: the guard's refusals to a HEAD lose their body too
 
     @app.exception_handler(StorydiffError)
     async def _storydiff_error(request: Request, err: StorydiffError):
