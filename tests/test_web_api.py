@@ -398,6 +398,23 @@ def test_openapi_documents_the_api(client):
     assert client.get("/assets/storydiff.js").headers["content-type"].startswith("text/javascript")
 
 
+def test_openapi_declares_every_status_the_api_answers(client, small):
+    responses = {path: client.app.openapi()["paths"][path]["post"]["responses"]
+                 for path in ("/api/articles", "/api/compare", "/api/check")}
+    for path, declared in responses.items():
+        assert {"400", "401", "403", "413", "415", "422", "503"} <= set(declared), path
+        assert declared["422"]["content"]["application/json"]["schema"]["$ref"].endswith("/ErrorOut"), path
+    assert {"200", "201"} <= set(responses["/api/articles"])
+    # what /api/articles really answers to bad requests is among what it declares
+    answered = {
+        small.post("/api/articles", content=b"{", headers={"content-type": "application/json"}).status_code,
+        small.post("/api/articles", json={"articles": [{"text": "w " * 600}]}).status_code,
+        small.post("/api/articles", content=b"{}", headers={"content-type": "text/plain"}).status_code,
+        small.post("/api/articles", json={"articles": []}).status_code,
+    }
+    assert answered == {400, 413, 415, 422} and {str(s) for s in answered} <= set(responses["/api/articles"])
+
+
 # --- hostile article content --------------------------------------------------------------
 
 def test_hostile_article_content_is_escaped_everywhere(tmp_path):

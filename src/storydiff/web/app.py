@@ -93,6 +93,29 @@ class ArticlesIn(BaseModel):
     articles: list[ArticleIn] = Field(min_length=1)
 
 
+class ErrorOut(BaseModel):
+    """Every error's body (docs/web.md, Errors); some add fields, e.g. `failed` or `skipped`."""
+
+    model_config = ConfigDict(extra="allow")
+    error: str = Field(description="What went wrong, and what to do about it.")
+    source: str | None = Field(default=None, description="What it concerns: an article, a field, a header.")
+
+
+def _errors(overrides: dict[int, str] | None = None) -> dict:
+    """The statuses an API POST answers besides success, so /docs and openapi.json list them all."""
+    when = {
+        400: "The body is not JSON (or not UTF-8), or the Host is not one this server answers to.",
+        401: "No token was sent (only when the server has one).",
+        403: "The token is wrong.",
+        413: "The body is over [web] max_body_bytes, or holds more than [web] max_articles articles.",
+        415: "The body is not application/json.",
+        422: "A field is missing or of the wrong type, or an article cannot be read (`source` names it).",
+        503: "The server's settings, models or corpus file are unusable.",
+    }
+    when.update(overrides or {})
+    return {status: {"model": ErrorOut, "description": text} for status, text in when.items()}
+
+
 # --- the app ------------------------------------------------------------------------------
 
 def _json_error(status: int, error: str, source: str | None = None, **extra) -> JSONResponse:
@@ -297,6 +320,7 @@ def create_app(settings: Settings, db_path: str | Path | None = None, *, host: s
         return page("api.html", operations=operations)
 
     @app.post("/api/compare", tags=["api"], dependencies=write, summary="Compare articles (texts and/or URLs)",
+              responses=_errors(),
               description="Returns exactly the JSON of `storydiff compare --format json` (docs/json-schema.md).")
     async def api_compare(body: CompareIn):
         from ..report import to_dict
@@ -312,12 +336,17 @@ def create_app(settings: Settings, db_path: str | Path | None = None, *, host: s
         return to_dict(report)
 
     @app.post("/api/check", tags=["api"], dependencies=write, summary="Check a derived text against its source",
+              responses=_errors({413: "The body is over [web] max_body_bytes."}),
               description="Returns the JSON of `storydiff check --format json`.")
     async def api_check(body: CheckIn):
         return await in_thread(service.check_inputs, body.source.to_input(), body.derived.to_input(), settings,
                                heavy_work=True)
 
-    @app.post("/api/articles", tags=["api"], dependencies=write, summary="Add articles to the corpus")
+    @app.post("/api/articles", tags=["api"], dependencies=write, summary="Add articles to the corpus",
+              response_description="Nothing new: every article was already stored (a duplicate or near-copy).",
+              responses={201: {"description": "At least one article was added."}, **_errors({
+                  422: "A field is missing or of the wrong type, or no article could be read (the body also "
+                       "holds the result: `failed` says why for each)."})})
     async def api_articles(body: ArticlesIn):
         inputs = [a.to_input() for a in body.articles]
         result = await in_thread(lambda: service.add_inputs(corpora.get(), inputs, settings), heavy_work=True)
