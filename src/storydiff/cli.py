@@ -923,7 +923,13 @@ def timeline(inputs, term, plot_path, db_path, settings_path, fmt, as_json):
         except OSError as error:
             _stderr().print(f"[bold red]error:[/] cannot write {_plain(plot_path)}: {_plain(error.strerror or error)}")
             sys.exit(1)
-        _stderr().print(f"wrote a chart of {drawn} dated figures to {_plain(plot_path)}")
+        if drawn:
+            _stderr().print(f"wrote a chart of {drawn} dated figures to {_plain(plot_path)}")
+        else:
+            reason = ("no figure has a date (the articles give no publication date or dateline)" if points
+                      else f"the articles give no figures{f' about “{_plain(term)}”' if term else ''}")
+            _stderr().print(f"nothing to plot: {reason}; wrote a chart that says so to {_plain(plot_path)}",
+                            soft_wrap=True)
     _exit_for_skipped()
 
 
