@@ -107,6 +107,20 @@ def test_the_timeline_chart_is_named_as_written_even_with_brackets_in_its_name(e
     assert chart.exists() and str(chart) in " ".join(result.stderr.decode().split())
 
 
+def test_timeline_takes_format_json_as_provenance_does_and_the_old_json_flag_still_works(example_paths):
+    from click.testing import CliRunner
+
+    runner = CliRunner()
+    new = runner.invoke(main, ["timeline", *example_paths, "--term", "killed", "-f", "json"])
+    old = runner.invoke(main, ["timeline", *example_paths, "--term", "killed", "--json"])
+    assert new.exit_code == old.exit_code == 0, (new.output, old.output)
+    assert json.loads(new.stdout) and json.loads(new.stdout) == json.loads(old.stdout)
+    assert "--json is deprecated; use -f json" in old.stderr and "deprecated" not in new.stderr
+    assert "--json" not in runner.invoke(main, ["timeline", "--help"]).stdout  # hidden: -f is the one shown
+    clash = runner.invoke(main, ["timeline", *example_paths, "--json", "-f", "terminal"])
+    assert clash.exit_code == 2 and "--json means -f json" in clash.stderr
+
+
 def test_a_chart_name_without_png_or_svg_is_refused_before_any_work(example_paths, tmp_path):
     # matplotlib wrote "x" as "x.png" (the message named "x") and raised a traceback for ".txt"
     for name in ("x", "x.txt"):

@@ -75,3 +75,23 @@ def test_revisions_of_one_version_or_an_unknown_url_say_what_to_do(tmp_path, ori
     assert one.exit_code == 0 and "1 stored version nothing to compare yet" in said
     unknown = runner.invoke(main, ["revisions", url + "/", "--db", db])
     assert unknown.exit_code == 1 and " ".join(unknown.output.split()).startswith("error: no stored article has the URL")
+
+
+def test_revisions_takes_format_json_and_the_old_json_flag_alike(tmp_path, original):
+    from click.testing import CliRunner
+
+    from storydiff.cli import main
+
+    url = "https://www.aljazeera.com/news/2025/7/8/trump-netanyahu-meet-again"
+    db = str(tmp_path / "c.db")
+    runner = CliRunner()
+    for version, text in enumerate((original.text, original.text.replace("at least 95", "at least 105")), 1):
+        record = tmp_path / f"v{version}.json"
+        record.write_text(json.dumps({"text": text, "url": url, "outlet": "Al Jazeera"}), encoding="utf-8")
+        assert runner.invoke(main, ["add", str(record), "--db", db]).exit_code == 0
+    new = runner.invoke(main, ["revisions", url, "--db", db, "--format", "json"])
+    old = runner.invoke(main, ["revisions", url, "--db", db, "--json"])
+    assert new.exit_code == old.exit_code == 0, (new.output, old.output)
+    [diff] = json.loads(new.stdout)
+    assert [c["kind"] for c in diff["changes"]] == ["figure"] and json.loads(old.stdout) == [diff]
+    assert "deprecated" in old.stderr

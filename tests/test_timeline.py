@@ -58,3 +58,23 @@ def test_a_conversion_is_no_second_point():
                            "branch of jeweler Harry Winston, the city prosecutors ' office said.", "ecb-24_3ecb")
     points = figure_timeline([article])
     assert [(p.quantity.text, p.quantity.unit) for p in points] == [("85 million euros", "EUR")]
+
+
+def test_a_chart_with_nothing_to_plot_says_so_in_the_chart_and_on_stderr(tmp_path):
+    from click.testing import CliRunner
+
+    from storydiff.cli import main
+
+    texts = ("The talks ended without an agreement, officials said, and both delegations left the capital quietly.",
+             "Negotiators left the capital without a deal; officials said both sides would return for more talks.")
+    paths = []
+    for name, text in zip(("a.txt", "b.txt"), texts):
+        (tmp_path / name).write_text(text, encoding="utf-8")
+        paths.append(str(tmp_path / name))
+    result = CliRunner().invoke(main, ["timeline", *paths, "--plot", str(tmp_path / "empty.svg")])
+    assert result.exit_code == 0, result.output
+    assert result.stderr.strip().splitlines()[-1].startswith("nothing to plot: the articles give no figures;")
+    assert "no figures or times to plot" in (tmp_path / "empty.svg").read_text(encoding="utf-8")
+    plot_timeline([], str(tmp_path / "empty.png"))
+    assert (tmp_path / "empty.png").read_bytes()[:4] == b"\x89PNG"
+

@@ -336,6 +336,15 @@ def test_loopback_serves_loopback_host_names_only(small):
     assert rebound.status_code == 400 and "loopback" in rebound.json()["error"]
 
 
+def test_a_refused_host_gets_an_html_page_on_page_urls_and_json_on_the_api(small):
+    page = small.get("/stories/x", headers={"host": "<b>evil.example</b>"})
+    assert page.status_code == 400 and page.headers["content-type"].startswith("text/html")
+    assert "loopback names only" in page.text and "&lt;b&gt;evil.example" in page.text and "<b>evil" not in page.text
+    for path in ("/api/stories", "/index.json"):
+        api = small.get(path, headers={"host": "evil.example"})
+        assert api.status_code == 400 and api.json()["source"] == "Host", path
+
+
 def test_refuses_to_listen_beyond_loopback_without_a_token(monkeypatch):
     monkeypatch.delenv("STORYDIFF_TOKEN", raising=False)
     with pytest.raises(WebConfigError, match="without a token"):
@@ -369,10 +378,41 @@ def test_token_guards_every_post(corpus_path, monkeypatch, from_env):
         assert client.get("/index.json").status_code == 200  # reads stay open
 
 
+def test_head_is_answered_like_get_without_a_body(client, story_id):
+    # link checkers and `curl -I` send HEAD; FastAPI's GET routes answered it 405
+    for path in ("/", "/index.json", f"/stories/{story_id}", f"/stories/{story_id}.json", "/api/stories",
+                 f"/api/stories/{story_id}", "/compare", "/docs"):
+        got, head = client.get(path), client.head(path)
+        assert head.status_code == got.status_code == 200, path
+        assert head.content == b"", path
+        for header in ("content-type", "content-length"):
+            assert head.headers[header] == got.headers[header], (path, header)
+    missing = client.head("/stories/no-such-story")
+    assert missing.status_code == 404 and missing.content == b""
+    assert client.head("/api/compare").status_code == 405  # POST only, as before
+
+
 def test_openapi_documents_the_api(client):
     paths = client.get("/openapi.json").json()["paths"]
     assert {"/api/stories", "/api/stories/{story_id}", "/api/compare", "/api/check", "/api/articles"} <= set(paths)
     assert client.get("/assets/storydiff.js").headers["content-type"].startswith("text/javascript")
+
+
+def test_openapi_declares_every_status_the_api_answers(client, small):
+    responses = {path: client.app.openapi()["paths"][path]["post"]["responses"]
+                 for path in ("/api/articles", "/api/compare", "/api/check")}
+    for path, declared in responses.items():
+        assert {"400", "401", "403", "413", "415", "422", "503"} <= set(declared), path
+        assert declared["422"]["content"]["application/json"]["schema"]["$ref"].endswith("/ErrorOut"), path
+    assert {"200", "201"} <= set(responses["/api/articles"])
+    # what /api/articles really answers to bad requests is among what it declares
+    answered = {
+        small.post("/api/articles", content=b"{", headers={"content-type": "application/json"}).status_code,
+        small.post("/api/articles", json={"articles": [{"text": "w " * 600}]}).status_code,
+        small.post("/api/articles", content=b"{}", headers={"content-type": "text/plain"}).status_code,
+        small.post("/api/articles", json={"articles": []}).status_code,
+    }
+    assert answered == {400, 413, 415, 422} and {str(s) for s in answered} <= set(responses["/api/articles"])
 
 
 # --- hostile article content --------------------------------------------------------------

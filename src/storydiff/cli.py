@@ -716,6 +716,26 @@ def _story_report_options(command):
     return command
 
 
+def _terminal_or_json(command):
+    """-f/--format terminal|json for timeline and revisions, as provenance and brief take it.
+
+    Their old --json flag stays, hidden, and means `-f json`, so scripts that pass it keep working."""
+    command = click.option("--json", "as_json", is_flag=True, hidden=True,
+                           help="Deprecated: the same as -f json.")(command)
+    return click.option("-f", "--format", "fmt", type=click.Choice(("terminal", "json")), default="terminal",
+                        show_default=True)(command)
+
+
+def _format_from_json_flag(fmt: str, as_json: bool) -> str:
+    if not as_json:
+        return fmt
+    source = click.get_current_context().get_parameter_source("fmt")
+    if source is click.core.ParameterSource.COMMANDLINE and fmt != "json":
+        raise click.UsageError(f"--json means -f json; give one of --json and -f {fmt}")
+    _stderr().print("note: --json is deprecated; use -f json", highlight=False)
+    return "json"
+
+
 @main.command()
 @_story_report_options
 def provenance(inputs, db_path, settings_path, fmt, width):
@@ -854,8 +874,8 @@ def serve(db_path, host, port, settings_path):
               help="Also save a chart: .png or .svg.")
 @_db_option
 @_settings_option
-@click.option("--json", "as_json", is_flag=True, help="Print the points as JSON.")
-def timeline(inputs, term, plot_path, db_path, settings_path, as_json):
+@_terminal_or_json
+def timeline(inputs, term, plot_path, db_path, settings_path, fmt, as_json):
     """How a figure moved: every source's value over time, with its hedge.
 
     Each point is one figure in one article, read into its hedged range,
@@ -864,7 +884,7 @@ def timeline(inputs, term, plot_path, db_path, settings_path, as_json):
     \b
     Examples:
       storydiff timeline 3f2a --db news.db --term killed --plot toll.png
-      storydiff timeline reports/*.html -t hostages --json
+      storydiff timeline reports/*.html -t hostages -f json
     """
     import dataclasses
     import json as _json
@@ -873,6 +893,7 @@ def timeline(inputs, term, plot_path, db_path, settings_path, as_json):
 
     from .timeline import figure_timeline, plot_timeline
 
+    fmt = _format_from_json_flag(fmt, as_json)
     if plot_path and Path(plot_path).suffix.lower() not in (".png", ".svg"):
         raise click.BadParameter(f"{plot_path}: a chart is written as .png or .svg; end the name with one",
                                  param_hint="--plot")
@@ -884,7 +905,7 @@ def timeline(inputs, term, plot_path, db_path, settings_path, as_json):
     except StorydiffError as error:
         _stderr().print(f"[bold red]error:[/] {_plain(error)}")
         sys.exit(1)
-    if as_json:
+    if fmt == "json":
         rows = [dataclasses.asdict(p) for p in points]
         sys.stdout.write(_json.dumps(rows, ensure_ascii=False, indent=2, default=str) + "\n")
     else:
@@ -902,7 +923,13 @@ def timeline(inputs, term, plot_path, db_path, settings_path, as_json):
         except OSError as error:
             _stderr().print(f"[bold red]error:[/] cannot write {_plain(plot_path)}: {_plain(error.strerror or error)}")
             sys.exit(1)
-        _stderr().print(f"wrote a chart of {drawn} dated figures to {_plain(plot_path)}")
+        if drawn:
+            _stderr().print(f"wrote a chart of {drawn} dated figures to {_plain(plot_path)}")
+        else:
+            reason = ("no figure has a date (the articles give no publication date or dateline)" if points
+                      else f"the articles give no figures{f' about “{_plain(term)}”' if term else ''}")
+            _stderr().print(f"nothing to plot: {reason}; wrote a chart that says so to {_plain(plot_path)}",
+                            soft_wrap=True)
     _exit_for_skipped()
 
 
@@ -910,8 +937,8 @@ def timeline(inputs, term, plot_path, db_path, settings_path, as_json):
 @click.argument("url", metavar="URL")
 @_db_option
 @_settings_option
-@click.option("--json", "as_json", is_flag=True, help="Print the changes as JSON.")
-def revisions(url, db_path, settings_path, as_json):
+@_terminal_or_json
+def revisions(url, db_path, settings_path, fmt, as_json):
     """What changed between stored versions of one page, claim by claim.
 
     Adding a URL again after the outlet edited it stores a new version.
@@ -923,12 +950,15 @@ def revisions(url, db_path, settings_path, as_json):
     Example:
       storydiff add https://example.com/story --db news.db   # later, again
       storydiff revisions https://example.com/story --db news.db
+      storydiff revisions https://example.com/story --db news.db -f json
     """
     import json as _json
 
     from rich.console import Console
     from rich.table import Table
     from rich.text import Text
+
+    fmt = _format_from_json_flag(fmt, as_json)
 
     try:
         with _open_corpus(db_path, settings_path) as corpus:
@@ -942,7 +972,7 @@ def revisions(url, db_path, settings_path, as_json):
         _stderr().print(f"[bold red]error:[/] no stored article has the URL {_plain(url)} (URLs must match "
                         "exactly); add it with `storydiff add`")
         sys.exit(1)
-    if as_json:
+    if fmt == "json":
         rows = [{"from": d.old.id, "to": d.new.id, "changes": [
             {"kind": c.kind, "reason": c.reason, "before": c.before, "after": c.after} for c in d.changes]}
             for d in diffs]

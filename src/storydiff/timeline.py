@@ -130,6 +130,10 @@ def plot_timeline(points: list[FigurePoint], path: str, title: str | None = None
         ax.set_yscale("log")  # tolls of ten and of thousands on one chart
     ticks = sorted({Date.fromisoformat(p.date).toordinal() for p in dated})
     ax.set_xticks(ticks, [Date.fromordinal(t).isoformat() for t in ticks], rotation=30, fontsize=7)
+    if not dated:  # an empty frame alone reads as a broken chart
+        ax.text(0.5, 0.5, "no figures or times to plot", transform=ax.transAxes, ha="center", va="center",
+                color="grey")
+        ax.set_yticks([])  # 0 to 1 would be no one's figures
     ax.set_ylabel("reported figure (bar: hedged range; ▲ open-ended)")
     ax.set_title(title or "Figures reported over time")
     fig.tight_layout()

@@ -93,6 +93,29 @@ class ArticlesIn(BaseModel):
     articles: list[ArticleIn] = Field(min_length=1)
 
 
+class ErrorOut(BaseModel):
+    """Every error's body (docs/web.md, Errors); some add fields, e.g. `failed` or `skipped`."""
+
+    model_config = ConfigDict(extra="allow")
+    error: str = Field(description="What went wrong, and what to do about it.")
+    source: str | None = Field(default=None, description="What it concerns: an article, a field, a header.")
+
+
+def _errors(overrides: dict[int, str] | None = None) -> dict:
+    """The statuses an API POST answers besides success, so /docs and openapi.json list them all."""
+    when = {
+        400: "The body is not JSON (or not UTF-8), or the Host is not one this server answers to.",
+        401: "No token was sent (only when the server has one).",
+        403: "The token is wrong.",
+        413: "The body is over [web] max_body_bytes, or holds more than [web] max_articles articles.",
+        415: "The body is not application/json.",
+        422: "A field is missing or of the wrong type, or an article cannot be read (`source` names it).",
+        503: "The server's settings, models or corpus file are unusable.",
+    }
+    when.update(overrides or {})
+    return {status: {"model": ErrorOut, "description": text} for status, text in when.items()}
+
+
 # --- the app ------------------------------------------------------------------------------
 
 def _json_error(status: int, error: str, source: str | None = None, **extra) -> JSONResponse:
@@ -130,6 +153,30 @@ def _validation_message(errors: list[dict]) -> tuple[str, str | None, int]:
     return "; ".join(parts), source, 422
 
 
+class HeadAsGet:
+    """ASGI middleware: a HEAD request is answered as its GET would be, headers only.
+
+    FastAPI routes declared with `app.get` answer GET alone, so HEAD (what link checkers and
+    `curl -I` send) got 405."""
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http" or scope["method"] != "HEAD":
+            return await self.app(scope, receive, send)
+
+        async def headers_only(message):
+            if message["type"] == "http.response.body":
+                if message.get("more_body"):
+                    return
+                message = {"type": "http.response.body", "body": b"", "more_body": False}
+            await send(message)
+
+        # a copy: the server keeps its own scope, and with it knows to send no body
+        await self.app({**scope, "method": "GET"}, receive, headers_only)
+
+
 Term = Annotated[str | None, Query(max_length=60, description='figures about this: "killed", "hostages"')]
 
 
@@ -161,9 +208,6 @@ def create_app(settings: Settings, db_path: str | Path | None = None, *, host: s
         description="Every page has a `.json` twin. POST endpoints need `Authorization: Bearer TOKEN` "
                     "whenever the server has a token (always, beyond loopback). See docs/web.md.",
     )
-    # On loopback, only loopback Host names: a web page cannot reach us through DNS rebinding.
-    allowed = LOOPBACK_NAMES | {host.lower()} if is_loopback(host) else None
-    app.add_middleware(RequestGuard, max_body_bytes=max_body, allowed_hosts=allowed)
     app.state.settings, app.state.corpora, app.state.token = settings, corpora, token
 
     async def in_thread(fn, *args, heavy_work: bool = False):
@@ -179,6 +223,12 @@ def create_app(settings: Settings, db_path: str | Path | None = None, *, host: s
         if _wants_json(request):
             return _json_error(status, error, source)
         return page("error.html", status, status=status, error=error, source=source)
+
+    # On loopback, only loopback Host names: a web page cannot reach us through DNS rebinding.
+    allowed = LOOPBACK_NAMES | {host.lower()} if is_loopback(host) else None
+    app.add_middleware(RequestGuard, max_body_bytes=max_body, allowed_hosts=allowed,
+                       refuse=lambda scope, *error: error_response(Request(scope), *error))
+    app.add_middleware(HeadAsGet)  # outermost: the guard's refusals to a HEAD lose their body too
 
     @app.exception_handler(StorydiffError)
     async def _storydiff_error(request: Request, err: StorydiffError):
@@ -270,6 +320,7 @@ def create_app(settings: Settings, db_path: str | Path | None = None, *, host: s
         return page("api.html", operations=operations)
 
     @app.post("/api/compare", tags=["api"], dependencies=write, summary="Compare articles (texts and/or URLs)",
+              responses=_errors(),
               description="Returns exactly the JSON of `storydiff compare --format json` (docs/json-schema.md).")
     async def api_compare(body: CompareIn):
         from ..report import to_dict
@@ -285,12 +336,17 @@ def create_app(settings: Settings, db_path: str | Path | None = None, *, host: s
         return to_dict(report)
 
     @app.post("/api/check", tags=["api"], dependencies=write, summary="Check a derived text against its source",
+              responses=_errors({413: "The body is over [web] max_body_bytes."}),
               description="Returns the JSON of `storydiff check --format json`.")
     async def api_check(body: CheckIn):
         return await in_thread(service.check_inputs, body.source.to_input(), body.derived.to_input(), settings,
                                heavy_work=True)
 
-    @app.post("/api/articles", tags=["api"], dependencies=write, summary="Add articles to the corpus")
+    @app.post("/api/articles", tags=["api"], dependencies=write, summary="Add articles to the corpus",
+              response_description="Nothing new: every article was already stored (a duplicate or near-copy).",
+              responses={201: {"description": "At least one article was added."}, **_errors({
+                  422: "A field is missing or of the wrong type, or no article could be read (the body also "
+                       "holds the result: `failed` says why for each)."})})
     async def api_articles(body: ArticlesIn):
         inputs = [a.to_input() for a in body.articles]
         result = await in_thread(lambda: service.add_inputs(corpora.get(), inputs, settings), heavy_work=True)

@@ -84,10 +84,20 @@ async def _send_json(send, status: int, payload: dict) -> None:
 class RequestGuard:
     """ASGI middleware: Host check and request body limit, before any route sees the request."""
 
-    def __init__(self, app, *, max_body_bytes: int, allowed_hosts: set[str] | None):
+    def __init__(self, app, *, max_body_bytes: int, allowed_hosts: set[str] | None, refuse=None):
         self.app = app
         self.max_body_bytes = max_body_bytes
         self.allowed_hosts = allowed_hosts  # None: any Host
+        # refuse(scope, status, error, source) -> a Response, so pages get the app's HTML error page;
+        # None: JSON for every URL
+        self.refuse = refuse
+
+    async def _refuse(self, scope, receive, send, status: int, error: str, source: str) -> None:
+        if self.refuse is None:
+            return await _send_json(send, status, {"error": error, "source": source})
+        response = self.refuse(scope, status, error, source)
+        response.headers["connection"] = "close"  # the body, if any, was not read
+        await response(scope, receive, send)
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
@@ -97,16 +107,16 @@ class RequestGuard:
             host = headers.get("host", "")
             name = host.rsplit(":", 1)[0] if not host.endswith("]") else host
             if name.lower() not in self.allowed_hosts:
-                return await _send_json(send, 400, {
-                    "error": f"this server answers to loopback names only, not Host {host!r}", "source": "Host"})
+                return await self._refuse(scope, receive, send, 400,
+                                          f"this server answers to loopback names only, not Host {host!r}", "Host")
         limit = self.max_body_bytes
         length = headers.get("content-length")
         if length is not None:
             if not length.isdigit():
-                return await _send_json(send, 400, {"error": "Content-Length is not a number",
-                                                    "source": "Content-Length"})
+                return await self._refuse(scope, receive, send, 400, "Content-Length is not a number",
+                                          "Content-Length")
             if int(length) > limit:
-                return await _send_json(send, 413, _too_large(limit))
+                return await self._refuse(scope, receive, send, 413, _too_large(limit), "body")
         if scope["method"] not in ("POST", "PUT", "PATCH"):
             return await self.app(scope, receive, send)
         # Read the body here, counting as it streams, so an endless chunked body is cut off at the limit.
@@ -118,7 +128,7 @@ class RequestGuard:
             chunk = message.get("body", b"")
             size += len(chunk)
             if size > limit:
-                return await _send_json(send, 413, _too_large(limit))
+                return await self._refuse(scope, receive, send, 413, _too_large(limit), "body")
             chunks.append(chunk)
             if not message.get("more_body"):
                 break
@@ -135,5 +145,5 @@ class RequestGuard:
         return await self.app(scope, replay, send)
 
 
-def _too_large(limit: int) -> dict:
-    return {"error": f"request body is larger than {limit:,} bytes ([web] max_body_bytes)", "source": "body"}
+def _too_large(limit: int) -> str:
+    return f"request body is larger than {limit:,} bytes ([web] max_body_bytes)"
