@@ -226,10 +226,14 @@ def test_cli_add_stories_show_export(tmp_path, folder, stories_module):
     assert result.exit_code == 0, result.output
     assert "added" in result.output and "near-copy" in result.output
 
-    listed = runner.invoke(main, ["stories", "--db", db, "--json"])
+    listed = runner.invoke(main, ["stories", "--db", db, "-f", "json"])
     assert listed.exit_code == 0, listed.output
     stories = json.loads(listed.stdout)
     assert sum(s["size"] for s in stories) == 4
+    # -f json as every other command takes it; the old --json still works, with a note on stderr
+    old = runner.invoke(main, ["stories", "--db", db, "--json"])
+    assert json.loads(old.stdout) == stories and "--json is deprecated; use -f json" in old.stderr
+    assert json.loads(runner.invoke(main, ["stories", "list", "--db", db, "-f", "json"]).stdout) == stories
     table = runner.invoke(main, ["stories", "list", "--db", db])
     assert "Lombok" in table.stdout and "Jakarta" in table.stdout
     # CliRunner's terminal is 80 columns, as a pipe's is: the ids are printed whole, to paste into `show`,
@@ -256,7 +260,7 @@ def added_by_cli(tmp_path, folder) -> tuple[CliRunner, str, list[dict]]:
     db = str(tmp_path / "c.db")
     runner = CliRunner()
     runner.invoke(main, ["add", str(folder), "--db", db])
-    return runner, db, json.loads(runner.invoke(main, ["stories", "--db", db, "--json"]).stdout)
+    return runner, db, json.loads(runner.invoke(main, ["stories", "--db", db, "-f", "json"]).stdout)
 
 
 def test_cli_merge_then_split(tmp_path, folder, stories_module):
@@ -276,7 +280,7 @@ def test_a_merged_away_story_id_still_opens_the_story_it_went_into(tmp_path, fol
     runner, db, stories = added_by_cli(tmp_path, folder)
     kept, gone = stories[0], stories[-1]
     assert runner.invoke(main, ["stories", "merge", kept["id"], gone["id"], "--db", db]).exit_code == 0
-    assert gone["id"] not in [s["id"] for s in json.loads(runner.invoke(main, ["stories", "--db", db, "--json"]).stdout)]
+    assert gone["id"] not in [s["id"] for s in json.loads(runner.invoke(main, ["stories", "--db", db, "-f", "json"]).stdout)]
     shown = runner.invoke(main, ["show", gone["id"], "--db", db, "--format", "json"])
     assert shown.exit_code == 0, shown.output
     assert f"story {gone['id']} was merged into story {kept['id']}" in shown.stderr
@@ -360,7 +364,7 @@ def test_a_story_without_headlines_is_listed_by_its_opening_line(tmp_path, stori
     runner = CliRunner()
     db = str(tmp_path / "c.db")
     assert runner.invoke(main, ["add", str(d), "--db", db]).exit_code == 0
-    (story,) = json.loads(runner.invoke(main, ["stories", "--db", db, "--json"]).stdout)
+    (story,) = json.loads(runner.invoke(main, ["stories", "--db", db, "-f", "json"]).stdout)
     assert story["title"] is None
     # the first line is too long for a list: cut at a word, and marked as cut
     assert story["lead"].startswith("A magnitude 6.4 earthquake struck the island of Lombok")
@@ -384,7 +388,7 @@ def test_titles_with_brackets_are_shown_as_written_not_read_as_markup(tmp_path, 
     listed = runner.invoke(main, ["stories", "--db", db], env={"COLUMNS": "300"})
     assert listed.exit_code == 0, listed.output
     assert title in listed.stdout and "Jakarta [Daily]" in listed.stdout
-    (story,) = json.loads(runner.invoke(main, ["stories", "--db", db, "--json"]).stdout)
+    (story,) = json.loads(runner.invoke(main, ["stories", "--db", db, "-f", "json"]).stdout)
     shown = runner.invoke(main, ["show", story["id"], "--db", db, "--width", "300"])
     assert shown.exit_code == 0, shown.output
     assert title in shown.stdout and "Jakarta [Daily]" in shown.stdout

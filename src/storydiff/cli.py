@@ -436,12 +436,32 @@ def _add_summary_table(summary, db_path):
     return Group(*parts)
 
 
+def _terminal_or_json(command):
+    """-f/--format terminal|json for stories, timeline and revisions, as provenance and brief take it.
+
+    Their old --json flag stays, hidden, and means `-f json`, so scripts that pass it keep working."""
+    command = click.option("--json", "as_json", is_flag=True, hidden=True,
+                           help="Deprecated: the same as -f json.")(command)
+    return click.option("-f", "--format", "fmt", type=click.Choice(("terminal", "json")), default="terminal",
+                        show_default=True)(command)
+
+
+def _format_from_json_flag(fmt: str, as_json: bool) -> str:
+    if not as_json:
+        return fmt
+    source = click.get_current_context().get_parameter_source("fmt")
+    if source is click.core.ParameterSource.COMMANDLINE and fmt != "json":
+        raise click.UsageError(f"--json means -f json; give one of --json and -f {fmt}")
+    _stderr().print("note: --json is deprecated; use -f json", highlight=False)
+    return "json"
+
+
 @main.group(name="stories", invoke_without_command=True)
 @_db_option
 @_settings_option
-@click.option("--json", "as_json", is_flag=True, help="Print the list as JSON.")
+@_terminal_or_json
 @click.pass_context
-def stories_group(ctx, db_path, settings_path, as_json):
+def stories_group(ctx, db_path, settings_path, fmt, as_json):
     """List the corpus's stories (the default), or merge and split them by hand.
 
     The list shows each story's id, size, independent sources, outlets,
@@ -460,15 +480,16 @@ def stories_group(ctx, db_path, settings_path, as_json):
     ctx.ensure_object(dict)
     ctx.obj.update(db_path=db_path, settings_path=settings_path)
     if ctx.invoked_subcommand is None:
-        ctx.invoke(stories_list, db_path=db_path, settings_path=settings_path, as_json=as_json)
+        ctx.invoke(stories_list, db_path=db_path, settings_path=settings_path,
+                   fmt=_format_from_json_flag(fmt, as_json), as_json=False)
 
 
 @stories_group.command(name="list")
 @_db_option
 @_settings_option
-@click.option("--json", "as_json", is_flag=True, help="Print the list as JSON.")
+@_terminal_or_json
 @click.pass_context
-def stories_list(ctx, db_path, settings_path, as_json):
+def stories_list(ctx, db_path, settings_path, fmt, as_json):
     """List stories, largest first: size, independent sources, outlets, time span and title."""
     import dataclasses
     import json as _json
@@ -478,13 +499,14 @@ def stories_list(ctx, db_path, settings_path, as_json):
     from rich.table import Table
     from rich.text import Text
 
+    fmt = _format_from_json_flag(fmt, as_json)
     db_path, settings_path = _inherit(ctx, db_path, settings_path)
     try:
         with _open_corpus(db_path, settings_path) as corpus:
             infos = corpus.stories()
     except StorydiffError as error:
         _corpus_error(_stderr(), error)
-    if as_json:
+    if fmt == "json":
         sys.stdout.write(_json.dumps([dataclasses.asdict(i) for i in infos], indent=2, ensure_ascii=False) + "\n")
         return
     table = Table(box=box.SIMPLE_HEAD)
@@ -714,26 +736,6 @@ def _story_report_options(command):
     )):
         command = option(command)
     return command
-
-
-def _terminal_or_json(command):
-    """-f/--format terminal|json for timeline and revisions, as provenance and brief take it.
-
-    Their old --json flag stays, hidden, and means `-f json`, so scripts that pass it keep working."""
-    command = click.option("--json", "as_json", is_flag=True, hidden=True,
-                           help="Deprecated: the same as -f json.")(command)
-    return click.option("-f", "--format", "fmt", type=click.Choice(("terminal", "json")), default="terminal",
-                        show_default=True)(command)
-
-
-def _format_from_json_flag(fmt: str, as_json: bool) -> str:
-    if not as_json:
-        return fmt
-    source = click.get_current_context().get_parameter_source("fmt")
-    if source is click.core.ParameterSource.COMMANDLINE and fmt != "json":
-        raise click.UsageError(f"--json means -f json; give one of --json and -f {fmt}")
-    _stderr().print("note: --json is deprecated; use -f json", highlight=False)
-    return "json"
 
 
 @main.command()
