@@ -413,6 +413,10 @@ def test_openapi_declares_every_status_the_api_answers(client, small):
         small.post("/api/articles", json={"articles": []}).status_code,
     }
     assert answered == {400, 413, 415, 422} and {str(s) for s in answered} <= set(responses["/api/articles"])
+    # the GETs too: an unknown story is a declared 404
+    story = client.app.openapi()["paths"]["/api/stories/{story_id}"]["get"]["responses"]
+    missing = client.get("/api/stories/0000dead")
+    assert missing.status_code == 404 and "404" in story and {"400", "503"} <= set(story)
 
 
 # --- hostile article content --------------------------------------------------------------

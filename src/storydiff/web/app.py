@@ -291,11 +291,17 @@ def create_app(settings: Settings, db_path: str | Path | None = None, *, host: s
         cached = await in_thread(lambda: corpora.get().is_cached(story_id))
         return await in_thread(story_payload, story_id, heavy_work=not cached)
 
-    @app.get("/api/stories", tags=["api"], summary="List or search stories")
+    # What a GET answers besides 200: the server's guard (400) and a corpus it cannot read (503).
+    read_errors = {status: text for status, text in _errors().items() if status in (400, 503)}
+
+    @app.get("/api/stories", tags=["api"], summary="List or search stories",
+             responses={**read_errors, 422: _errors()[422]})
     async def api_stories(q: Annotated[str | None, Query(max_length=200, description="words in a title or outlet")] = None):
         return await in_thread(stories_payload, q)
 
-    @app.get("/api/stories/{story_id}", tags=["api"], summary="A story: its articles and claim comparison")
+    @app.get("/api/stories/{story_id}", tags=["api"], summary="A story: its articles and claim comparison",
+             responses={**read_errors, 404: {"model": ErrorOut,
+                                             "description": "No story has this id, or the prefix fits none."}})
     async def api_story(story_id: str):
         payload, _ = await load_story(story_id)
         return payload
