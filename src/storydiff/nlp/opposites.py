@@ -1,8 +1,8 @@
 """Words that say the opposite of each other: "prices rose" / "prices fell", "yellow" / "white paint".
 
 A rewrite that swaps one word for its opposite keeps almost every other word of the sentence, so
-the sentence still aligns with its source and its figures still agree. The list is closed and
-short on purpose: pairs whose two words cannot both describe one fact. Pairs that state one fact
+the sentence still aligns with its source and its figures still agree. The list is closed on
+purpose: pairs whose two words cannot both describe one fact. Pairs that state one fact
 with the roles reversed ("win" / "lose", "buy" / "sell", "hire" / "fire") are left out, since two
 reports may each tell it from one side.
 """
