@@ -88,14 +88,16 @@ def cached_per_row(examples, cache_dir: Path, read_dirs: list[Path], name: str, 
     from storydiff import align, judge
     from storydiff.backends.embedder import get_embedder
     from storydiff.consistency import judge_derived
-    from storydiff.evaluate import AnalysisCache
+    from storydiff.evaluate import AnalysisCache, code_digest
     from storydiff.nlp import claims
     from storydiff.settings import load_settings
 
     settings = load_settings()
     embedder = get_embedder(settings)
     cache = AnalysisCache(settings, embedder, cache_dir / "analyses", also_read=tuple(read_dirs))
+    # and the code itself, so a change made without a new stage version never reads old rows
     versions = [*stamp_before, claims.STAGE_VERSION, align.STAGE_VERSION, judge.STAGE_VERSION, "order-judged",
+                code_digest("nlp", "pipeline.py", "align.py", "judge.py", "judge_features.py", "consistency.py"),
                 *stamp_after]
     stamp = hashlib.sha256("|".join(versions).encode()).hexdigest()[:8]
     cache_dir.mkdir(parents=True, exist_ok=True)

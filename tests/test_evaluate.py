@@ -177,3 +177,20 @@ def test_quality_floor_on_summedits_news_dev(tmp_path):
 # It moves only with a model that `make train-judge` wrote or a rule chosen on the training side, never on
 # this file; raise it, never lower it silently (0.64 until the ninth session's retrain, then 0.62).
 FLOOR_SUMMEDITS_NEWS = 0.74
+
+
+def test_the_cache_key_follows_what_the_code_does_not_its_comments(tmp_path):
+    # A stage changed without a new version must not read analyses the old code made (a reverted trial's
+    # "claims v25" cache once gave a wrong dev score under the real claims v25).
+    from storydiff.evaluate import code_digest
+
+    (tmp_path / "nlp").mkdir()
+    module = tmp_path / "nlp" / "stage.py"
+    module.write_text('"""What it does."""\n\ndef read(x):\n    """Doc."""\n    return x + 1  # why\n')
+    before = code_digest("nlp", root=tmp_path)
+    module.write_text('"""What it does, better said."""\n\ndef read(x):\n    """Other doc."""\n    # a new comment\n'
+                      '    return x + 1  # why, again\n')
+    assert code_digest("nlp", root=tmp_path) == before
+    module.write_text('"""What it does."""\n\ndef read(x):\n    """Doc."""\n    return x + 2  # why\n')
+    assert code_digest("nlp", root=tmp_path) != before
+    assert len(code_digest("nlp", "pipeline.py")) == 8  # the package's own code reads

@@ -80,12 +80,36 @@ def read_examples(path: str | Path, limit: int | None = None) -> list[Example]:
 
 # ---------------------------------------------------------------- analysis cache
 
+def code_digest(*packages: str, root: Path | None = None) -> str:
+    """A digest of what the code of these storydiff modules or packages ("nlp", "pipeline.py") does:
+    their syntax trees without docstrings, so comments and docs do not count but any changed
+    statement does. Cache keys carry it beside the stage versions: a trial that changed a stage
+    without a new version (and was reverted) once left analyses that a later, real version of the
+    same number read back (docs/evaluation.md, claims v26)."""
+    import ast
+
+    root = root or Path(__file__).resolve().parent
+    digest = hashlib.sha256()
+    for name in packages:
+        target = root / name
+        for path in sorted(target.rglob("*.py")) if target.is_dir() else [target]:
+            tree = ast.parse(path.read_text(encoding="utf-8"))
+            for node in ast.walk(tree):
+                body = getattr(node, "body", None)
+                if (isinstance(body, list) and body and isinstance(body[0], ast.Expr)
+                        and isinstance(body[0].value, ast.Constant) and isinstance(body[0].value.value, str)):
+                    node.body = body[1:] or [ast.Pass()]
+            digest.update(path.name.encode() + ast.dump(tree).encode())
+    return digest.hexdigest()[:8]
+
+
 class AnalysisCache:
     """Analyses (claims + embeddings) by article id, in memory and optionally on disk.
 
-    The disk key includes the claim stage and embedder versions, so a changed
-    stage never reads stale analyses. `also_read` names other cache directories
-    (another checkout's, the evaluation's) that are read, never written.
+    The disk key includes the claim stage and embedder versions and a digest of
+    the code that analyses (`code_digest`), so a changed stage never reads stale
+    analyses. `also_read` names other cache directories (another checkout's, the
+    evaluation's) that are read, never written.
     """
 
     def __init__(self, settings, embedder, directory: str | Path | None = None,
@@ -99,7 +123,8 @@ class AnalysisCache:
         self.memory: dict[str, object] = {}
         from .nlp.claims import STAGE_VERSION
 
-        stamp = hashlib.sha256(f"{STAGE_VERSION}|{embedder.name}".encode()).hexdigest()[:8]
+        code = code_digest("nlp", "pipeline.py")
+        stamp = hashlib.sha256(f"{STAGE_VERSION}|{embedder.name}|{code}".encode()).hexdigest()[:8]
         self.read_only = [Path(d) / stamp for d in also_read]
         if self.directory:
             self.directory = self.directory / stamp
