@@ -121,3 +121,14 @@ def test_not_just_denies_nothing():
     assert _claim(left).negated_lemmas == ()
     report = storydiff.compare_articles([make_article(left, "a.txt"), make_article(right, "b.txt")])
     assert [v.reason for v in report.conflicts if v.conflict_kind == "negation"] == []
+
+
+def test_no_before_a_noun_denies_it():
+    # aljazeera.txt paragraph 1, cut; "no" is the noun's determiner, not a "neg" dependency (claims v27)
+    talks = "The unscheduled talks on Tuesday evening lasted just over an hour, with no media access."
+    assert "access" in _claim(talks).negated_lemmas
+    (conflict,) = _negation_conflicts(talks, talks.replace("with no media access", "with media access"))
+    assert "“access”" in conflict.reason
+    assert _negation_conflicts(talks, talks) == []
+    # "no longer" was already read by the parser as a negation of its own; "no more room" denies the room
+    assert _claim("There was no more room in the shelters, officials said.").negated_lemmas == ("room",)

@@ -226,7 +226,8 @@ class Claim:
     orders: tuple[EventOrder, ...] = ()  # "A after B" relations, see nlp/order.py
     lemmas: tuple[str, ...] = ()  # content words, lower-case lemmas
     negated_lemmas: tuple[str, ...] = ()  # what the sentence's negations deny ("did not sign" -> "sign")
-    withheld_lemmas: tuple[str, ...] = ()  # what they withhold, denying nothing ("would not say what" -> "say")
+    withheld_lemmas: tuple[str, ...] = ()  # words neither affirmed nor denied: what a negation withholds ("would
+    # not say what" -> "say") and what a denied verb acts on ("did not discuss a motive" -> "motive")
 
 
 @dataclass(frozen=True)

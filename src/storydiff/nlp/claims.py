@@ -17,7 +17,7 @@ from .quotes import quotes_from_doc
 from .sentences import paragraphs, split_sentences
 from .times import extract_times, is_dateline
 
-STAGE_VERSION = "storydiff.claims.v26"  # v2: Claim.orders; v3: orders anchored in the sentence before;
+STAGE_VERSION = "storydiff.claims.v27"  # v2: Claim.orders; v3: orders anchored in the sentence before;
 # v4: Claim.lemmas and Claim.negated_lemmas (what a negation denies); v5: "over" after an amount is no hedge;
 # v6: label numbers ("Week 17") are no figures, "6: 00 p.m." is 6 p.m., Quantity.holder (whose figure it is),
 # "13 more than X" is a difference; v7: a dateline ("Updated 4: 08 p. m. ET") is no claim; v8: "his first 17
@@ -37,7 +37,8 @@ STAGE_VERSION = "storydiff.claims.v26"  # v2: Claim.orders; v3: orders anchored 
 # ("seven km (4 miles)"); v23: a time that modifies a noun dates that noun alone ("Friday's semifinal");
 # v24: an amount in brackets in the same currency written alike is no conversion ("£8,895 (£13,343)");
 # v26: "the one-year anniversary" is a measure ("the one" alone is still no count; v25 was a trial, not
-# shipped, whose cached analyses must not be reused)
+# shipped, whose cached analyses must not be reused); v27: "no" before a noun denies it ("no fee", "no casualties"),
+# and a denied verb's object is not affirmed ("would not discuss a possible motive")
 
 _ENTITY_LABELS = {"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "EVENT", "LAW", "PRODUCT"}
 _MIN_WORDS = 4
@@ -77,6 +78,10 @@ def negations(span) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """
     denied, withheld = [], []
     for neg in span:
+        if neg.dep_ == "det" and neg.lower_ == "no":
+            if neg.head.pos_ in ("NOUN", "PROPN", "NUM") and _is_content(neg.head):
+                denied.append(neg.head.lemma_.lower())  # "there is no fee" denies "fee"; not "no longer"
+            continue
         if neg.dep_ != "neg":
             continue
         after = neg.doc[neg.i + 1] if neg.i + 1 < len(neg.doc) else None
@@ -88,6 +93,9 @@ def negations(span) -> tuple[tuple[str, ...], tuple[str, ...]]:
             continue
         if _is_content(head):
             denied.append(head.lemma_.lower())
+            # what the denied verb acts on is not affirmed either: "would not discuss a possible motive"
+            # says nothing of whether there is one (kept with the withheld words)
+            withheld += [c.lemma_.lower() for c in head.children if c.dep_ == "dobj" and _is_content(c)]
             continue
         for child in head.children:
             if child.i < neg.i:
