@@ -123,12 +123,14 @@ class AnalysisCache:
         self.memory: dict[str, object] = {}
         from .nlp.claims import STAGE_VERSION
 
-        code = code_digest("nlp", "pipeline.py")
-        stamp = hashlib.sha256(f"{STAGE_VERSION}|{embedder.name}|{code}".encode()).hexdigest()[:8]
-        self.read_only = [Path(d) / stamp for d in also_read]
-        if self.directory:
-            self.directory = self.directory / stamp
-            self.directory.mkdir(parents=True, exist_ok=True)
+        self.read_only: list[Path] = []
+        if self.directory or also_read:  # a disk key; in memory only, no need to parse the stage's code
+            code = code_digest("nlp", "pipeline.py")
+            stamp = hashlib.sha256(f"{STAGE_VERSION}|{embedder.name}|{code}".encode()).hexdigest()[:8]
+            self.read_only = [Path(d) / stamp for d in also_read]
+            if self.directory:
+                self.directory = self.directory / stamp
+                self.directory.mkdir(parents=True, exist_ok=True)
 
     def get(self, text: str, role: str):
         from .consistency import analyse
