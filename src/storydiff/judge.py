@@ -778,21 +778,21 @@ def judge_statements(ctx: PairContext, covered: set, used: set, used_pairs: set)
         denial = _denial(a, b) if s >= NEGATION_SCORE else None
         swap = _swapped_names(ctx, a, b) if s >= AGREE_SCORE and denial is None else None
         opposite = _opposite(a, b) if s >= NEGATION_SCORE and denial is None and swap is None else None
-        if opposite is not None:
-            left_word, right_word, left_span, right_span = opposite
-            verdicts.append(Verdict(
-                "conflict", f"the statements match but say opposite things: {ctx.left_label} says "
-                f"“{left_word}”, {ctx.right_label} says “{right_word}”", round(s * 0.8, 3),
-                (evidence(a, [left_span] if left_span else []), evidence(b, [right_span] if right_span else [])),
-                conflict_kind="other", severity=0.7, detail={"left_word": left_word, "right_word": right_word},
-            ))
-        elif swap is not None:
+        if swap is not None:
             left_name, right_name, left_span, right_span = swap
             verdicts.append(Verdict(
                 "conflict", f"the statements match but name someone or somewhere else: {ctx.left_label} "
                 f"says “{left_name}”, {ctx.right_label} says “{right_name}”", round(s * 0.8, 3),
                 (evidence(a, [left_span]), evidence(b, [right_span])), conflict_kind="other", severity=0.7,
                 detail={"left_name": left_name, "right_name": right_name},
+            ))
+        elif opposite is not None:
+            left_word, right_word, left_span, right_span = opposite
+            verdicts.append(Verdict(
+                "conflict", f"the statements match but say opposite things: {ctx.left_label} says "
+                f"“{left_word}”, {ctx.right_label} says “{right_word}”", round(s * 0.8, 3),
+                (evidence(a, [left_span] if left_span else []), evidence(b, [right_span] if right_span else [])),
+                conflict_kind="other", severity=0.7, detail={"left_word": left_word, "right_word": right_word},
             ))
         elif denial is not None:
             denier, word = denial
