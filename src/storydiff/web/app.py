@@ -292,7 +292,8 @@ def create_app(settings: Settings, db_path: str | Path | None = None, *, host: s
         return await in_thread(story_payload, story_id, heavy_work=not cached)
 
     # What a GET answers besides 200: the server's guard (400) and a corpus it cannot read (503).
-    read_errors = {status: text for status, text in _errors().items() if status in (400, 503)}
+    read_errors = {status: text for status, text in _errors({400: "The Host is not one this server answers to."}).items()
+                   if status in (400, 503)}
 
     @app.get("/api/stories", tags=["api"], summary="List or search stories",
              responses={**read_errors, 422: _errors()[422]})
