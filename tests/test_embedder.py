@@ -112,3 +112,20 @@ def test_a_vector_does_not_depend_on_its_batch(runtime, atol):
     alone = np.stack([embedder.encode([s])[0] for s in SENTENCES])
     assert np.allclose(alone, batched, atol=atol)
     assert embedder.encode([]).shape == (0, 384)
+
+
+def test_openvino_recompiles_over_a_damaged_compiled_copy(tmp_path):
+    import shutil
+
+    from storydiff.backends.onnx_embedder import OpenVinoSession
+
+    onnx_path = tmp_path / "minilm.onnx"
+    shutil.copy(get_embedder(load_settings()).session.onnx_path, onnx_path)
+    first = OpenVinoSession(onnx_path, threads=1)
+    (compiled,) = tmp_path.glob("*.ov")  # kept for the next start
+    compiled.write_bytes(b"\x00not a compiled model" * 10)  # e.g. a disk that filled up mid-write
+    again = OpenVinoSession(onnx_path, threads=1)
+    feed = {"input_ids": np.array([[101, 7592, 102]]), "attention_mask": np.ones((1, 3), np.int64),
+            "token_type_ids": np.zeros((1, 3), np.int64)}
+    assert np.array_equal(first.run(None, feed)[0], again.run(None, feed)[0])
+    assert compiled.stat().st_size > 1_000_000  # written anew
