@@ -5,9 +5,10 @@ Measures, on this machine:
      compares the pair (what a user waits for on the first command);
   2. warm: compare again in a process whose models are loaded (the library
      and server case), median of several runs;
-  3. the embedder alone on the same sentences, sentences/s: the ceiling, and
-     the torch (sentence-transformers) path as the baseline the ONNX path
-     replaced.
+  3. the embedder alone on the same sentences, sentences/s: the ceiling; and
+     as baselines measured in the same run, warm compares and the embedder on
+     ONNX Runtime fp32 (what OpenVINO replaced) and the embedder on torch
+     (sentence-transformers, what ONNX Runtime replaced).
   4. `Corpus.add` of 199 real ECB+ articles into an empty corpus (read, story
      signals, near-copies, clustering, SQLite), with the shipped story
      embedder and with the one it replaced, each with its leads/s.
@@ -40,6 +41,20 @@ ECB_PAIRS = {
 }
 RUNS = int(os.environ.get("BENCH_RUNS", "7"))
 ADD_RUNS = int(os.environ.get("BENCH_ADD_RUNS", "3"))  # corpus adds per configuration (median)
+
+
+def alternated_medians(fns, runs=RUNS) -> list[float]:
+    """Median seconds of each of `fns`, run in turn (a, b, a, b, ...) so that the machine's
+    minute-to-minute speed falls on all of them alike."""
+    for fn in fns:
+        fn()  # warm-up
+    times = [[] for _ in fns]
+    for _ in range(runs):
+        for fn, spent in zip(fns, times):
+            start = time.perf_counter()
+            fn()
+            spent.append(time.perf_counter() - start)
+    return [statistics.median(spent) for spent in times]
 
 
 def median_time(fn, runs=RUNS):
@@ -93,7 +108,9 @@ def main():
     # Corpus add first: once the torch baseline has run in this process, its thread pool slowed the
     # add by a fifth (22 against 17 CPU ms an article, same machine, minutes apart).
     add_rate = corpus_add_rate(settings) if ECB.exists() and only != "compare" else None
-    onnx = get_embedder(settings)
+    shipped = get_embedder(settings)
+    ort_settings = settings.with_overrides({"embedder": {"runtime": "onnxruntime"}})
+    ort = get_embedder(ort_settings)
     torch_embedder = (get_embedder(settings.with_overrides({"embedder": {"backend": "minilm-torch"}}))
                       if only != "add" else None)
     rows = []
@@ -102,9 +119,11 @@ def main():
     for name, articles in (load_pairs().items() if only != "add" else []):
         words = sum(len(a.text.split()) for a in articles)
         sentences = [c.text for a in articles for c in extract_claims(a)]
-        warm = median_time(lambda: storydiff.compare_articles(articles, settings))
+        warm, warm_ort = alternated_medians([lambda: storydiff.compare_articles(articles, settings),
+                                             lambda: storydiff.compare_articles(articles, ort_settings)])
         claims_only = median_time(lambda: [extract_claims(a) for a in articles])
-        embed_onnx = median_time(lambda: onnx.encode(sentences))
+        embed_shipped = median_time(lambda: shipped.encode(sentences))
+        embed_ort = median_time(lambda: ort.encode(sentences))
         embed_torch = median_time(lambda: torch_embedder.encode(sentences))
         paths = []
         for i, a in enumerate(articles):
@@ -112,8 +131,10 @@ def main():
             path.write_text(a.text, encoding="utf-8")
             paths.append(str(path))
         cold = cold_seconds(paths)
-        rows.append((name, words, len(sentences), cold, warm, claims_only, embed_onnx, embed_torch))
+        rows.append((name, words, len(sentences), cold, warm, warm_ort, claims_only, embed_shipped, embed_ort,
+                     embed_torch))
 
+    print(f"embedder: {shipped.name}; baseline: {ort.name} on ONNX Runtime")
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
           f"{platform.platform()}")
     if rows:
@@ -129,12 +150,14 @@ def main():
 
 def print_compare(rows):
     print(f"median of {RUNS} runs (cold: median of 3 fresh processes)\n")
-    print("| pair | words | sentences | cold s | warm s | of which claims s | embed ONNX s (sent/s) "
-          "| embed torch s (sent/s) | ONNX speed-up | warm ÷ embed |")
-    print("|---|---|---|---|---|---|---|---|---|---|")
-    for name, words, n, cold, warm, claims, onnx_s, torch_s in rows:
-        print(f"| {name} | {words} | {n} | {cold:.2f} | {warm:.3f} | {claims:.3f} | {onnx_s:.3f} ({n / onnx_s:.0f}) "
-              f"| {torch_s:.3f} ({n / torch_s:.0f}) | {torch_s / onnx_s:.2f}× | {warm / onnx_s:.2f}× |")
+    print("| pair | words | sentences | cold s | warm s | warm s, ONNX Runtime | warm ÷ ONNX Runtime "
+          "| of which claims s | embed s (sent/s) | embed ONNX Runtime s (sent/s) | embed torch s (sent/s) "
+          "| warm ÷ embed |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
+    for name, words, n, cold, warm, warm_ort, claims, embed_s, ort_s, torch_s in rows:
+        print(f"| {name} | {words} | {n} | {cold:.2f} | {warm:.3f} | {warm_ort:.3f} | {warm / warm_ort:.2f} "
+              f"| {claims:.3f} | {embed_s:.3f} ({n / embed_s:.0f}) | {ort_s:.3f} ({n / ort_s:.0f}) "
+              f"| {torch_s:.3f} ({n / torch_s:.0f}) | {warm / embed_s:.2f}× |")
 
 
 # The shipped story settings, and the document embedder they replaced (fp32 MiniLM over 600 characters).
