@@ -32,6 +32,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import train_judge as tj
 
 NEW_NAME = "a new name"  # a pseudo-kind: the derived text names someone or something the source never does
+OPPOSED = "opposed word"  # a pseudo-kind: check v9's word whose opposite a nearby source sentence says
+ALL_KINDS = ("figure", "duration", "time", "quote_wording", "attribution", "negation", "other")
 
 # (name, clauses): the rule fires on a row when any clause does, a clause being (conflict kinds,
 # minimum severity); no clauses is the shipped behaviour (no override).
@@ -51,18 +53,23 @@ RULES = [
     ("figure or duration, severity 1.0, or time", ((("figure", "duration"), 1.0), (("time",), 0.0))),
     ("time", ((("time",), 0.0),)),
     # check v6: also a name the source never mentions (the novel_entities / novel_capitalised features)
-    ("any conflict or a new name", ((("figure", "duration", "time", "quote_wording", "attribution", "negation",
-                                      "other", NEW_NAME), 0.0),)),
+    ("any conflict or a new name", (((*ALL_KINDS, NEW_NAME), 0.0),)),
+    # check v9: also a word the source never uses whose opposite a nearby source sentence says
+    ("any conflict, a new name or an opposed word", (((*ALL_KINDS, NEW_NAME, OPPOSED), 0.0),)),
 ]
 
 
 def compute_conflicts(examples, cache_dir: Path, read_dirs: list[Path]) -> list[list[dict]]:
-    """Per row: the conflicts naming a derived claim ({kind, severity}), as check_analysed sees them."""
-    from storydiff.consistency import claim_verdicts
+    """Per row: the conflicts naming a derived claim ({kind, severity}), as check_analysed sees them; check
+    v9's opposed words as the kind OPPOSED."""
+    from storydiff.consistency import claim_verdicts, opposed_words
 
     def conflicts(result) -> list[dict]:
-        seen = {id(v): v for vs in claim_verdicts(result).values() for v in vs if v.label == "conflict"}
-        return [{"kind": v.conflict_kind, "severity": v.severity} for v in seen.values()]
+        by_claim = claim_verdicts(result)
+        rules = {id(v) for vs in by_claim.values() for v in vs}
+        seen = {id(v): v for vs in opposed_words(result, by_claim).values() for v in vs if v.label == "conflict"}
+        return [{"kind": v.conflict_kind if key in rules else OPPOSED, "severity": v.severity}
+                for key, v in seen.items()]
 
     return tj.cached_per_row(examples, cache_dir, read_dirs, "conflicts", conflicts)
 

@@ -92,7 +92,9 @@ def cached_per_row(examples, cache_dir: Path, read_dirs: list[Path], name: str, 
     from storydiff.nlp import claims
     from storydiff.settings import load_settings
 
-    settings = load_settings()
+    # fp32 vectors: the model must not depend on whether the training machine has bf16 (OpenVINO's bf16
+    # moved its weights by up to 0.008); the judge reads the bf16 vectors no differently at run time
+    settings = load_settings().with_overrides({"embedder": {"runtime": "onnxruntime"}})
     embedder = get_embedder(settings)
     cache = AnalysisCache(settings, embedder, cache_dir / "analyses", also_read=tuple(read_dirs))
     # and the code itself, so a change made without a new stage version never reads old rows

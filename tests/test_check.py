@@ -192,6 +192,56 @@ def test_a_word_swapped_for_its_opposite_is_contradicted_whatever_the_model_says
     assert check(source, sentence).consistent
 
 
+# A summary sentence drawn from two source sentences ("… suggested a ceasefire deal in Gaza is close …" and "He
+# said the issues keeping Israel and Hamas from agreeing had now dropped to one from four."), with "dropped to
+# one" made "risen to four". It matches neither sentence well enough for the compare rule above.
+SUMMARY = ("Trump's envoy Steve Witkoff said the issues keeping Israel and Hamas from a deal had dropped to one, "
+           "and that a Gaza ceasefire was close.")
+
+
+def test_a_word_whose_opposite_the_nearby_source_says_is_contradicted():
+    source = SOURCE.read_text(encoding="utf-8")
+    report = check(source, SUMMARY.replace("dropped to one", "risen to four"))
+    [claim] = report.claims
+    assert claim.label == "contradicted"
+    assert claim.reason == "says “risen” where the source says “dropped”, and the source never says “risen”"
+    assert claim.evidence.sentence.startswith("He said the issues keeping Israel and Hamas from agreeing had now "
+                                              "dropped")
+    start = claim.evidence.sentence_start
+    assert [claim.evidence.sentence[h.start - start:h.end - start] for h in claim.evidence.highlights] == ["dropped"]
+    # the model alone calls it consistent; the opposed word decides (check v9)
+    assert report.probability >= report.threshold and not report.consistent
+    assert report.reason.startswith("inconsistent: the derived text's statement contradicts the source (says “risen”")
+    faithful = check(source, SUMMARY)
+    assert [c.label for c in faithful.claims] == ["supported"] and faithful.consistent
+
+
+@pytest.mark.parametrize("derived, source_edit", [
+    # says both words: the rise and the drop of different things
+    (SUMMARY.replace("dropped to one", "dropped to one, though tensions have risen"), None),
+    # "not easy" in the source is what "difficult" says, not its opposite
+    ("Al Jazeera's Mike Hanna said it has been difficult to ascertain what was discussed.",
+     ("it has been difficult to", "it has not been easy to")),
+])
+def test_no_opposed_word_when_the_claim_says_both_or_the_source_negates_it(derived, source_edit):
+    from storydiff.consistency import judge_derived, opposed_words
+    from storydiff.settings import load_settings
+
+    settings = load_settings()
+    embedder = get_embedder(settings)
+    source = SOURCE.read_text(encoding="utf-8")
+    if source_edit:
+        assert source_edit[0] in source
+        source = source.replace(*source_edit)
+    result = judge_derived(analyse(make_article(source, "s"), embedder),
+                           analyse(make_article(derived, "d"), embedder), settings, embedder)
+    assert not any(opposed_words(result, {}).values())
+    flipped = derived.replace("difficult", "easy") if source_edit else SUMMARY.replace("dropped to one", "risen")
+    result = judge_derived(analyse(make_article(source, "s"), embedder),
+                           analyse(make_article(flipped, "d"), embedder), settings, embedder)
+    assert any(opposed_words(result, {}).values()) != bool(source_edit)  # "easy" is the source's own word there
+
+
 def test_a_changed_count_is_set_against_the_figure_that_counts_the_same_thing():
     # The source's quote gives "Ten live hostages will be released. Nine deceased will be released": the
     # derived "twelve live hostages" answers the ten, whose counted thing it names (the audit found "Nine").

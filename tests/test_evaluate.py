@@ -172,11 +172,12 @@ def test_quality_floor_on_summedits_news_dev(tmp_path):
     assert m.balanced_accuracy >= FLOOR_SUMMEDITS_NEWS
 
 
-# A regression gate for the shipped model: documented 0.748 (e2fd2ddb with check v8, docs/evaluation.md;
+# A regression gate for the shipped model: documented 0.755 (e2fd2ddb with check v9, docs/evaluation.md;
+# 0.748 with check v8;
 # 0.686 for f6e6ad16, gate 0.68).
 # It moves only with a model that `make train-judge` wrote or a rule chosen on the training side, never on
 # this file; raise it, never lower it silently (0.64 until the ninth session's retrain, then 0.62).
-FLOOR_SUMMEDITS_NEWS = 0.74
+FLOOR_SUMMEDITS_NEWS = 0.75
 
 
 def test_the_cache_key_follows_what_the_code_does_not_its_comments(tmp_path):

@@ -41,16 +41,25 @@ from .backends.embedder import Embedder, get_embedder
 from .model import Article, Claim, Evidence, Interval, Span, Verdict
 from .nlp import claims as claims_stage
 from .nlp.language import SPACY_MODEL
+from .nlp.opposites import OPPOSITE, as_written
 from .settings import Settings, load_settings
 
-STAGE_VERSION = "storydiff.check.v8"  # v2: a far-off figure or duration makes the text inconsistent;
+STAGE_VERSION = "storydiff.check.v9"  # v2: a far-off figure or duration makes the text inconsistent;
 # v3: a converted source figure establishes its amount; v4: a long derived text is judged in windows;
 # v5: any contradicted claim makes the text inconsistent, not only a far-off figure or duration; v6: so
 # does a name the source never mentions, and a claim that gives one is not in source; v7: a claim that says
 # the opposite word of the source sentence it aligns with ("white" for "blue", "fell" for "rose") is contradicted;
-# v8: that is now a conflict of the compare rules (judge rules v20), which v5 lets decide, not a rule of its own
+# v8: that is now a conflict of the compare rules (judge rules v20), which v5 lets decide, not a rule of its own;
+# v9: a claim that uses a word the source never uses, where a source sentence near it says the opposite
+# word, is contradicted ("financially thriving" when the source calls the company "struggling")
 
 ClaimLabel = Literal["supported", "contradicted", "not in source"]
+# Check v9: a derived word is opposed when the source never uses it and one of the source sentences its
+# claim aligns with best says its opposite. Three sentences, because a summary sentence draws on several;
+# chosen on the training side (docs/evaluation.md), as were the pairs left out: "same", "similar" and
+# "different" compare things, and a summary may compare other things than its source does.
+OPPOSED_NEAR = 3
+_LOOSE_OPPOSITES = frozenset({"same", "similar", "different"})
 TOP_EVIDENCE = 3  # source sentences given to a pair judge as the premise (premise_scope "evidence")
 # Conflicts that make the text inconsistent whatever the logistic model says. Out of fold on the training
 # files, figure and duration conflicts of severity 1.0 were always on inconsistent rows when the model called
@@ -288,9 +297,10 @@ def check_analysed(source: ArticleAnalysis, derived: ArticleAnalysis, settings: 
 
     versions["judge_model"] = model.version
     src_index = source_index(result.source)
+    ruled = opposed_words(result, by_claim)  # by_claim and the opposed words: what labels the claims
     checks = []
     for j, claim in enumerate(derived.claims):
-        label, reason, ev, v = rule_label(result, j, by_claim[claim.id])
+        label, reason, ev, v = rule_label(result, j, ruled[claim.id])
         score = None
         if label is None:  # only "unclear" (or nothing): the learned model judges this claim alone
             score = model.probability(doc_features(result, [j], by_claim))
@@ -307,7 +317,7 @@ def check_analysed(source: ArticleAnalysis, derived: ArticleAnalysis, settings: 
     # Rounded once, so the header and the reason line print the same percentage.
     probability = round(min(model.probability(doc_features(result, window, by_claim))
                             for window in claim_windows(len(derived.claims))), 4)
-    decisive = decisive_conflict(checks, by_claim)
+    decisive = decisive_conflict(checks, ruled)
     new_names = _new_names(src_index, derived.article.text,
                            [e for c in derived.claims for e in c.entities])
     consistent = probability >= model.threshold and decisive is None and not new_names
@@ -320,6 +330,43 @@ def check_analysed(source: ArticleAnalysis, derived: ArticleAnalysis, settings: 
                  f"{reason}{overruled}"
     return CheckReport(source.article, derived.article, tuple(checks), consistent, round(probability, 4),
                        model.threshold, reason, "rules+logreg", features, versions)
+
+
+def opposed_words(result: PairResult, by_claim: dict[str, list[Verdict]]) -> dict[str, list[Verdict]]:
+    """`by_claim` with a conflict added for each derived claim, not already contradicted, that uses a word
+    the source never uses while one of the OPPOSED_NEAR source sentences it aligns with best says the
+    opposite word ("thriving" against "struggling"; check v9). Neither word may be negated where it
+    stands, and the claim may not say both. The compare rule (judge._opposite) needs the two sentences
+    to match; a summary sentence that draws on several source sentences matches none of them that well.
+    """
+    out = {cid: list(vs) for cid, vs in by_claim.items()}
+    source = result.source.claims
+    if not source:
+        return out
+    used = {lemma for c in source for lemma in c.lemmas}
+    for j, claim in enumerate(result.derived.claims):
+        if any(v.label == "conflict" for v in out.get(claim.id, [])):
+            continue
+        near = np.argsort(-result.matrix.score[:, j], kind="stable")[:OPPOSED_NEAR]
+        found = next(((word, i, other) for word in claim.lemmas
+                      if word not in used and word not in claim.negated_lemmas and word not in _LOOSE_OPPOSITES
+                      for i in near
+                      for other in sorted(OPPOSITE.get(word, frozenset()) & set(source[i].lemmas))
+                      if other not in source[i].negated_lemmas and other not in claim.lemmas), None)
+        if found is None:
+            continue
+        word, i, other = found
+        (said, s0, s1), (theirs, t0, t1) = as_written(claim.text, word), as_written(source[i].text, other)
+        spans = [[Span(c.start + a, c.start + b)] if a >= 0 else [] for c, a, b in
+                 ((source[i], t0, t1), (claim, s0, s1))]
+        score = float(result.matrix.score[i, j])
+        out.setdefault(claim.id, []).append(Verdict(
+            "conflict", f"says “{said}” where the source says “{theirs}”, and the source never says “{said}”",
+            round(max(score, 0.0) * 0.8, 3),
+            (judge.evidence(source[i], spans[0]), judge.evidence(claim, spans[1])),
+            conflict_kind="other", severity=0.7, detail={"left_word": theirs, "right_word": said},
+        ))
+    return out
 
 
 def _new_names(src, text: str, entities) -> list[str]:
