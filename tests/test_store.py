@@ -100,6 +100,26 @@ def test_a_corrupt_sqlite_file_is_refused_and_left_untouched(tmp_path):
     assert path.read_bytes() == bytes(data)
 
 
+def test_a_corpus_another_process_holds_locked_is_opened_not_refused(tmp_path):
+    # Two `add`s started at once: while one creates the file, the other's probe found it locked and
+    # refused it as "not a usable SQLite database (database is locked)".
+    from storydiff.store import check_file
+
+    path = tmp_path / "corpus.db"
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("PRAGMA locking_mode = EXCLUSIVE")
+    holder.execute("BEGIN EXCLUSIVE")
+    holder.execute("CREATE TABLE t (x)")  # the file exists, and nobody else may read it
+    try:
+        check_file(path, busy_timeout_s=0.1)  # busy, not broken
+        with pytest.raises(StoreError, match=r"is held by another process \(waited 0.1 s\); try again"):
+            Store.open(path, busy_timeout_ms=100)  # the store's own connection still waits, then says why
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    Store.open(path).close()
+
+
 def test_a_directory_is_refused(tmp_path):
     with pytest.raises(StoreError, match="is a directory"):
         Store.open(tmp_path)

@@ -77,8 +77,13 @@ def members_hash(article_ids: Iterable[str]) -> str:
     return hashlib.sha256("\n".join(sorted(set(article_ids))).encode()).hexdigest()[:16]
 
 
-def check_file(path: Path) -> None:
+def check_file(path: Path, busy_timeout_s: float = 60.0) -> None:
     """Refuse anything that is not an SQLite database before storydiff writes to it.
+
+    A corpus another process is creating or migrating is busy, not broken: the probe waits for its
+    lock as long as the store's own connection would (`busy_timeout_s`), and a file SQLite calls
+    locked is an SQLite database, which the store's connection then opens (two `add`s started at
+    once failed here with "database is locked" during the full test run).
 
     The file is probed through SQLite, read-only, never with open(): closing any descriptor of a
     database file drops every POSIX lock this process holds on it, so a second corpus opened in a
@@ -91,11 +96,15 @@ def check_file(path: Path) -> None:
     if not path.exists() or path.stat().st_size == 0:
         return
     try:
-        probe = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        probe = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=busy_timeout_s)
     except sqlite3.Error as err:
         raise StoreError(path, f"cannot be read: {err}") from None
     try:
         probe.execute("PRAGMA schema_version").fetchone()
+    except sqlite3.OperationalError as err:
+        if "locked" in str(err) or "busy" in str(err):
+            return  # in use by another process: an SQLite database
+        raise StoreError(path, f"is not a usable SQLite database ({err}); it was left untouched") from None
     except sqlite3.DatabaseError as err:
         if "not a database" in str(err):
             raise StoreError(path, "is not a storydiff database (not an SQLite file); it was left untouched. "
@@ -119,7 +128,7 @@ class Store:
     @classmethod
     def open(cls, path: str | Path, busy_timeout_ms: int = 60_000) -> Store:
         path = Path(path).expanduser()
-        check_file(path)
+        check_file(path, busy_timeout_ms / 1000)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as err:
@@ -140,6 +149,12 @@ class Store:
                 raise StoreError(path, f"was written by a newer storydiff (unknown migrations: "
                                        f"{', '.join(unknown)}); upgrade storydiff to use it")
             migrate(db)
+        except sqlite3.OperationalError as err:
+            db.close()
+            if "locked" in str(err) or "busy" in str(err):
+                raise StoreError(path, f"is held by another process (waited {busy_timeout_ms / 1000:g} s); "
+                                       "try again when it is done") from None
+            raise StoreError(path, f"is not a usable SQLite database ({err}); it was left untouched") from None
         except sqlite3.DatabaseError as err:
             db.close()
             raise StoreError(path, f"is not a usable SQLite database ({err}); it was left untouched") from None
