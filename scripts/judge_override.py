@@ -33,6 +33,7 @@ import train_judge as tj
 
 NEW_NAME = "a new name"  # a pseudo-kind: the derived text names someone or something the source never does
 OPPOSED = "opposed word"  # a pseudo-kind: check v9's word whose opposite a nearby source sentence says
+DENIED = "denied word"  # a pseudo-kind: check v10's denial of a word a nearby source sentence affirms
 ALL_KINDS = ("figure", "duration", "time", "quote_wording", "attribution", "negation", "other")
 
 # (name, clauses): the rule fires on a row when any clause does, a clause being (conflict kinds,
@@ -56,20 +57,23 @@ RULES = [
     ("any conflict or a new name", (((*ALL_KINDS, NEW_NAME), 0.0),)),
     # check v9: also a word the source never uses whose opposite a nearby source sentence says
     ("any conflict, a new name or an opposed word", (((*ALL_KINDS, NEW_NAME, OPPOSED), 0.0),)),
+    # check v10: also a denial of a word a nearby source sentence affirms and the source never denies
+    ("any conflict, a new name, an opposed or a denied word", (((*ALL_KINDS, NEW_NAME, OPPOSED, DENIED), 0.0),)),
 ]
 
 
 def compute_conflicts(examples, cache_dir: Path, read_dirs: list[Path]) -> list[list[dict]]:
     """Per row: the conflicts naming a derived claim ({kind, severity}), as check_analysed sees them; check
-    v9's opposed words as the kind OPPOSED."""
-    from storydiff.consistency import claim_verdicts, opposed_words
+    v9's opposed words and v10's denied words as the kinds OPPOSED and DENIED."""
+    from storydiff.consistency import claim_verdicts, nearby_contradictions
 
     def conflicts(result) -> list[dict]:
         by_claim = claim_verdicts(result)
         rules = {id(v) for vs in by_claim.values() for v in vs}
-        seen = {id(v): v for vs in opposed_words(result, by_claim).values() for v in vs if v.label == "conflict"}
-        return [{"kind": v.conflict_kind if key in rules else OPPOSED, "severity": v.severity}
-                for key, v in seen.items()]
+        seen = {id(v): v for vs in nearby_contradictions(result, by_claim).values() for v in vs
+                if v.label == "conflict"}
+        return [{"kind": v.conflict_kind if key in rules else OPPOSED if v.conflict_kind == "other" else DENIED,
+                 "severity": v.severity} for key, v in seen.items()]
 
     return tj.cached_per_row(examples, cache_dir, read_dirs, "conflicts", conflicts)
 

@@ -44,22 +44,24 @@ from .nlp.language import SPACY_MODEL
 from .nlp.opposites import OPPOSITE, as_written
 from .settings import Settings, load_settings
 
-STAGE_VERSION = "storydiff.check.v9"  # v2: a far-off figure or duration makes the text inconsistent;
+STAGE_VERSION = "storydiff.check.v10"  # v2: a far-off figure or duration makes the text inconsistent;
 # v3: a converted source figure establishes its amount; v4: a long derived text is judged in windows;
 # v5: any contradicted claim makes the text inconsistent, not only a far-off figure or duration; v6: so
 # does a name the source never mentions, and a claim that gives one is not in source; v7: a claim that says
 # the opposite word of the source sentence it aligns with ("white" for "blue", "fell" for "rose") is contradicted;
 # v8: that is now a conflict of the compare rules (judge rules v20), which v5 lets decide, not a rule of its own;
 # v9: a claim that uses a word the source never uses, where a source sentence near it says the opposite
-# word, is contradicted ("financially thriving" when the source calls the company "struggling")
+# word, is contradicted ("financially thriving" when the source calls the company "struggling"); v10: so is a
+# claim that denies a word a nearby source sentence affirms, when the source never denies it
 
 ClaimLabel = Literal["supported", "contradicted", "not in source"]
-# Check v9: a derived word is opposed when the source never uses it and one of the source sentences its
-# claim aligns with best says its opposite. Three sentences, because a summary sentence draws on several;
-# chosen on the training side (docs/evaluation.md), as were the pairs left out: "same", "similar" and
-# "different" compare things, and a summary may compare other things than its source does.
-OPPOSED_NEAR = 3
+# Check v9 and v10 (nearby_contradictions) read the source sentences a derived claim aligns with best: three,
+# because a summary sentence draws on several. Chosen on the training side (docs/evaluation.md), as were the
+# words left out: "same", "similar" and "different" compare things, and a summary may compare other things
+# than its source does; "do", "be" and "have" deny nothing of their own ("is not doing enough").
+NEARBY = 3
 _LOOSE_OPPOSITES = frozenset({"same", "similar", "different"})
+_LIGHT_VERBS = frozenset({"do", "be", "have"})
 TOP_EVIDENCE = 3  # source sentences given to a pair judge as the premise (premise_scope "evidence")
 # Conflicts that make the text inconsistent whatever the logistic model says. Out of fold on the training
 # files, figure and duration conflicts of severity 1.0 were always on inconsistent rows when the model called
@@ -297,7 +299,7 @@ def check_analysed(source: ArticleAnalysis, derived: ArticleAnalysis, settings: 
 
     versions["judge_model"] = model.version
     src_index = source_index(result.source)
-    ruled = opposed_words(result, by_claim)  # by_claim and the opposed words: what labels the claims
+    ruled = nearby_contradictions(result, by_claim)  # with check v9-v10's conflicts: what labels the claims
     checks = []
     for j, claim in enumerate(derived.claims):
         label, reason, ev, v = rule_label(result, j, ruled[claim.id])
@@ -332,41 +334,64 @@ def check_analysed(source: ArticleAnalysis, derived: ArticleAnalysis, settings: 
                        model.threshold, reason, "rules+logreg", features, versions)
 
 
-def opposed_words(result: PairResult, by_claim: dict[str, list[Verdict]]) -> dict[str, list[Verdict]]:
-    """`by_claim` with a conflict added for each derived claim, not already contradicted, that uses a word
-    the source never uses while one of the OPPOSED_NEAR source sentences it aligns with best says the
-    opposite word ("thriving" against "struggling"; check v9). Neither word may be negated where it
-    stands, and the claim may not say both. The compare rule (judge._opposite) needs the two sentences
-    to match; a summary sentence that draws on several source sentences matches none of them that well.
+def nearby_contradictions(result: PairResult, by_claim: dict[str, list[Verdict]]) -> dict[str, list[Verdict]]:
+    """`by_claim` with a conflict added for each derived claim, not already contradicted, that one of the
+    NEARBY source sentences it aligns with best contradicts:
+    - an opposed word (check v9): the claim uses a word the source never uses, and the sentence says its
+      opposite ("thriving" against "struggling"); neither word is negated where it stands, and the claim
+      does not say both;
+    - a denied word (check v10): the claim denies a word the sentence affirms, in a sentence that denies
+      nothing, and the source never denies it ("no increase in profits" against "profits increased").
+    compare's rules (judge._opposite, judge._denial) need the two sentences to match at 0.72; a summary
+    sentence that draws on several source sentences matches none of them that well.
     """
     out = {cid: list(vs) for cid, vs in by_claim.items()}
     source = result.source.claims
     if not source:
         return out
     used = {lemma for c in source for lemma in c.lemmas}
+    denied = {lemma for c in source for lemma in c.negated_lemmas}
     for j, claim in enumerate(result.derived.claims):
         if any(v.label == "conflict" for v in out.get(claim.id, [])):
             continue
-        near = np.argsort(-result.matrix.score[:, j], kind="stable")[:OPPOSED_NEAR]
-        found = next(((word, i, other) for word in claim.lemmas
-                      if word not in used and word not in claim.negated_lemmas and word not in _LOOSE_OPPOSITES
-                      for i in near
-                      for other in sorted(OPPOSITE.get(word, frozenset()) & set(source[i].lemmas))
-                      if other not in source[i].negated_lemmas and other not in claim.lemmas), None)
+        near = np.argsort(-result.matrix.score[:, j], kind="stable")[:NEARBY]
+        found = _opposed_word(claim, [source[i] for i in near], used) or \
+            _denied_word(claim, [source[i] for i in near], denied)
         if found is None:
             continue
-        word, i, other = found
-        (said, s0, s1), (theirs, t0, t1) = as_written(claim.text, word), as_written(source[i].text, other)
-        spans = [[Span(c.start + a, c.start + b)] if a >= 0 else [] for c, a, b in
-                 ((source[i], t0, t1), (claim, s0, s1))]
-        score = float(result.matrix.score[i, j])
+        src, theirs_lemma, ours_lemma, kind, reason = found
+        (ours, s0, s1), (theirs, t0, t1) = as_written(claim.text, ours_lemma), as_written(src.text, theirs_lemma)
+        spans = [[Span(c.start + a, c.start + b)] if a >= 0 else [] for c, a, b in ((src, t0, t1), (claim, s0, s1))]
+        score = float(result.matrix.score[source.index(src), j])
         out.setdefault(claim.id, []).append(Verdict(
-            "conflict", f"says “{said}” where the source says “{theirs}”, and the source never says “{said}”",
-            round(max(score, 0.0) * 0.8, 3),
-            (judge.evidence(source[i], spans[0]), judge.evidence(claim, spans[1])),
-            conflict_kind="other", severity=0.7, detail={"left_word": theirs, "right_word": said},
+            "conflict", reason.format(ours=ours, theirs=theirs), round(max(score, 0.0) * 0.8, 3),
+            (judge.evidence(src, spans[0]), judge.evidence(claim, spans[1])),
+            conflict_kind=kind, severity=0.7, detail={"left_word": theirs, "right_word": ours},
         ))
     return out
+
+
+def _opposed_word(claim: Claim, near: list[Claim], used: set[str]):
+    for word in claim.lemmas:
+        if word in used or word in claim.negated_lemmas or word in _LOOSE_OPPOSITES:
+            continue
+        for src in near:
+            for other in sorted(OPPOSITE.get(word, frozenset()) & set(src.lemmas)):
+                if other not in src.negated_lemmas and other not in claim.lemmas:
+                    return (src, other, word, "other",
+                            "says “{ours}” where the source says “{theirs}”, and the source never says “{ours}”")
+    return None
+
+
+def _denied_word(claim: Claim, near: list[Claim], denied: set[str]):
+    for word in claim.negated_lemmas:
+        if word in denied or word in _LIGHT_VERBS:
+            continue
+        for src in near:
+            if word in src.lemmas and not src.negated_lemmas:
+                return (src, word, word, "negation",
+                        "denies “{ours}”; the source says “{theirs}” and never denies it")
+    return None
 
 
 def _new_names(src, text: str, entities) -> list[str]:
