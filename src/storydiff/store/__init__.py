@@ -15,8 +15,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import random
 import sqlite3
 import threading
+import time
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -127,12 +129,38 @@ class Store:
 
     @classmethod
     def open(cls, path: str | Path, busy_timeout_ms: int = 60_000) -> Store:
+        """Open (creating and migrating as needed) the corpus at `path`.
+
+        Another process opening or writing the same file makes SQLite answer "locked", at times at
+        once rather than after its busy timeout (a lock it may not wait for without risking a
+        deadlock). So the whole opening is tried again, with short pauses, until `busy_timeout_ms`
+        has passed: two `add`s started together once failed here in the full test run.
+        """
         path = Path(path).expanduser()
         check_file(path, busy_timeout_ms / 1000)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as err:
             raise StoreError(path, f"cannot create its folder: {err.strerror or err}") from None
+        started = time.monotonic()
+        while True:
+            try:
+                return cls(cls._connect(path, busy_timeout_ms), path)
+            except sqlite3.OperationalError as err:
+                waited = time.monotonic() - started
+                if not ("locked" in str(err) or "busy" in str(err)):
+                    raise StoreError(path, f"is not a usable SQLite database ({err}); it was left untouched") \
+                        from None
+                if waited * 1000 >= busy_timeout_ms:
+                    raise StoreError(path, f"is held by another process (waited {waited:.0f} s); try again "
+                                           "when it is done") from None
+                time.sleep(random.uniform(0.02, 0.2))
+            except sqlite3.DatabaseError as err:
+                raise StoreError(path, f"is not a usable SQLite database ({err}); it was left untouched") from None
+
+    @staticmethod
+    def _connect(path: Path, busy_timeout_ms: int) -> sqlite3.Connection:
+        """A connection in WAL mode with every migration applied; SQLite's errors pass through."""
         try:
             db = sqlite3.connect(str(path), timeout=busy_timeout_ms / 1000, isolation_level=None,
                                  check_same_thread=False)
@@ -149,19 +177,10 @@ class Store:
                 raise StoreError(path, f"was written by a newer storydiff (unknown migrations: "
                                        f"{', '.join(unknown)}); upgrade storydiff to use it")
             migrate(db)
-        except sqlite3.OperationalError as err:
-            db.close()
-            if "locked" in str(err) or "busy" in str(err):
-                raise StoreError(path, f"is held by another process (waited {busy_timeout_ms / 1000:g} s); "
-                                       "try again when it is done") from None
-            raise StoreError(path, f"is not a usable SQLite database ({err}); it was left untouched") from None
-        except sqlite3.DatabaseError as err:
-            db.close()
-            raise StoreError(path, f"is not a usable SQLite database ({err}); it was left untouched") from None
         except BaseException:
             db.close()
             raise
-        return cls(db, path)
+        return db
 
     def close(self) -> None:
         self.db.close()
