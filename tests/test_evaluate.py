@@ -172,7 +172,7 @@ def test_quality_floor_on_summedits_news_dev(tmp_path):
     assert m.balanced_accuracy >= FLOOR_SUMMEDITS_NEWS
 
 
-# A regression gate for the shipped model: documented 0.755 (e2fd2ddb with check v9 and v10, docs/evaluation.md;
+# A regression gate for the shipped model: documented 0.755 (e2fd2ddb with check v9-v11, docs/evaluation.md;
 # 0.748 with check v8;
 # 0.686 for f6e6ad16, gate 0.68).
 # It moves only with a model that `make train-judge` wrote or a rule chosen on the training side, never on

@@ -41,10 +41,10 @@ from .backends.embedder import Embedder, get_embedder
 from .model import Article, Claim, Evidence, Interval, Span, Verdict
 from .nlp import claims as claims_stage
 from .nlp.language import SPACY_MODEL
-from .nlp.opposites import OPPOSITE, as_written
+from .nlp.opposites import as_written, wordnet_opposites
 from .settings import Settings, load_settings
 
-STAGE_VERSION = "storydiff.check.v10"  # v2: a far-off figure or duration makes the text inconsistent;
+STAGE_VERSION = "storydiff.check.v11"  # v2: a far-off figure or duration makes the text inconsistent;
 # v3: a converted source figure establishes its amount; v4: a long derived text is judged in windows;
 # v5: any contradicted claim makes the text inconsistent, not only a far-off figure or duration; v6: so
 # does a name the source never mentions, and a claim that gives one is not in source; v7: a claim that says
@@ -52,15 +52,16 @@ STAGE_VERSION = "storydiff.check.v10"  # v2: a far-off figure or duration makes 
 # v8: that is now a conflict of the compare rules (judge rules v20), which v5 lets decide, not a rule of its own;
 # v9: a claim that uses a word the source never uses, where a source sentence near it says the opposite
 # word, is contradicted ("financially thriving" when the source calls the company "struggling"); v10: so is a
-# claim that denies a word a nearby source sentence affirms, when the source never denies it
+# claim that denies a word a nearby source sentence affirms, when the source never denies it; v11: the
+# opposed words also come from WordNet's adjective and adverb antonyms ("short" for "long")
 
 ClaimLabel = Literal["supported", "contradicted", "not in source"]
 # Check v9 and v10 (nearby_contradictions) read the source sentences a derived claim aligns with best: three,
 # because a summary sentence draws on several. Chosen on the training side (docs/evaluation.md), as were the
-# words left out: "same", "similar" and "different" compare things, and a summary may compare other things
-# than its source does; "do", "be" and "have" deny nothing of their own ("is not doing enough").
+# words left out: "same", "similar", "different" and "other" compare things, and a summary may compare
+# other things than its source does; "do", "be" and "have" deny nothing of their own ("is not doing enough").
 NEARBY = 3
-_LOOSE_OPPOSITES = frozenset({"same", "similar", "different"})
+_LOOSE_OPPOSITES = frozenset({"same", "similar", "different", "other"})
 _LIGHT_VERBS = frozenset({"do", "be", "have"})
 TOP_EVIDENCE = 3  # source sentences given to a pair judge as the premise (premise_scope "evidence")
 # Conflicts that make the text inconsistent whatever the logistic model says. Out of fold on the training
@@ -299,7 +300,7 @@ def check_analysed(source: ArticleAnalysis, derived: ArticleAnalysis, settings: 
 
     versions["judge_model"] = model.version
     src_index = source_index(result.source)
-    ruled = nearby_contradictions(result, by_claim)  # with check v9-v10's conflicts: what labels the claims
+    ruled = nearby_contradictions(result, by_claim)  # with check v9-v11's conflicts: what labels the claims
     checks = []
     for j, claim in enumerate(derived.claims):
         label, reason, ev, v = rule_label(result, j, ruled[claim.id])
@@ -337,9 +338,9 @@ def check_analysed(source: ArticleAnalysis, derived: ArticleAnalysis, settings: 
 def nearby_contradictions(result: PairResult, by_claim: dict[str, list[Verdict]]) -> dict[str, list[Verdict]]:
     """`by_claim` with a conflict added for each derived claim, not already contradicted, that one of the
     NEARBY source sentences it aligns with best contradicts:
-    - an opposed word (check v9): the claim uses a word the source never uses, and the sentence says its
-      opposite ("thriving" against "struggling"); neither word is negated where it stands, and the claim
-      does not say both;
+    - an opposed word (check v9; v11 adds WordNet's adjective and adverb antonyms to the closed list):
+      the claim uses a word the source never uses, and the sentence says its opposite ("thriving"
+      against "struggling"); neither word is negated where it stands, and the claim does not say both;
     - a denied word (check v10): the claim denies a word the sentence affirms, in a sentence that denies
       nothing, and the source never denies it ("no increase in profits" against "profits increased").
     compare's rules (judge._opposite, judge._denial) need the two sentences to match at 0.72; a summary
@@ -372,15 +373,23 @@ def nearby_contradictions(result: PairResult, by_claim: dict[str, list[Verdict]]
 
 
 def _opposed_word(claim: Claim, near: list[Claim], used: set[str]):
+    opposites = wordnet_opposites()
+    excluded = set(claim.lemmas) | _LOOSE_OPPOSITES  # the claim says both, or a loose word
     for word in claim.lemmas:
-        if word in used or word in claim.negated_lemmas or word in _LOOSE_OPPOSITES:
+        if word in used or word in claim.negated_lemmas or word in _LOOSE_OPPOSITES or word in _name_words(claim):
             continue
         for src in near:
-            for other in sorted(OPPOSITE.get(word, frozenset()) & set(src.lemmas)):
-                if other not in src.negated_lemmas and other not in claim.lemmas:
+            for other in sorted(opposites.get(word, frozenset()) & set(src.lemmas)):
+                if other not in src.negated_lemmas and other not in excluded and other not in _name_words(src):
                     return (src, other, word, "other",
                             "says “{ours}” where the source says “{theirs}”, and the source never says “{ours}”")
     return None
+
+
+def _name_words(claim: Claim) -> set[str]:
+    """Lower-case words of the claim's named entities: "middle" in "the Middle East" or "white" in "the White
+    House" opposes nothing."""
+    return {w for entity in claim.entities for w in entity.lower().split()}
 
 
 def _denied_word(claim: Claim, near: list[Claim], denied: set[str]):

@@ -10,6 +10,8 @@ reports may each tell it from one side.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
+from pathlib import Path
 
 _PAIRS = """
 rise fall|increase decrease|increase reduce|grow shrink|gain drop|raise lower|rise drop
@@ -59,6 +61,21 @@ def _negated_form(word: str, other: str) -> bool:
         if word.startswith(prefix) and word[len(prefix):] == other and len(other) >= 3:
             return prefix == "un" or other.endswith(_ADJECTIVE_ENDINGS)
     return False
+
+
+@lru_cache(maxsize=1)
+def wordnet_opposites() -> dict[str, frozenset[str]]:
+    """WordNet 3.0's direct antonyms of adjectives and adverbs ("short" / "long", "indoor" / "outdoor";
+    wordnet_antonyms.txt, made by scripts/wordnet_antonyms.py), merged with the closed list. Broad, so
+    only check's nearby-sentence rule reads it, where the derived word must also be new to the source;
+    compare's verdicts between two reports keep the closed list."""
+    found: dict[str, set[str]] = {word: set(others) for word, others in OPPOSITE.items()}
+    for line in (Path(__file__).parent / "wordnet_antonyms.txt").read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            a, b = line.split()
+            found.setdefault(a, set()).add(b)
+            found.setdefault(b, set()).add(a)
+    return {word: frozenset(others) for word, others in found.items()}
 
 
 def opposite_words(source: tuple[str, ...] | set[str], derived: tuple[str, ...] | set[str]) -> tuple[str, str] | None:
