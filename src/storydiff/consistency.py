@@ -375,8 +375,9 @@ def nearby_contradictions(result: PairResult, by_claim: dict[str, list[Verdict]]
 def _opposed_word(claim: Claim, near: list[Claim], used: set[str]):
     opposites = wordnet_opposites()
     excluded = set(claim.lemmas) | _LOOSE_OPPOSITES  # the claim says both, or a loose word
+    skipped = used | set(claim.negated_lemmas) | _LOOSE_OPPOSITES | _name_words(claim)
     for word in claim.lemmas:
-        if word in used or word in claim.negated_lemmas or word in _LOOSE_OPPOSITES or word in _name_words(claim):
+        if word in skipped:
             continue
         for src in near:
             for other in sorted(opposites.get(word, frozenset()) & set(src.lemmas)):
