@@ -148,6 +148,10 @@ def check(source, derived, fmt, output, settings_path, color, width):
     overall verdict, consistent or inconsistent, with the judge's
     probability that it is consistent. A contradicted claim, or a name the
     source never mentions, makes it inconsistent whatever that probability.
+    A claim is contradicted when the source sentence it matches gives
+    another figure, time, quotation, speaker or name, or says the opposite;
+    or when it uses a word the source never uses whose opposite a source
+    sentence near it says, or denies what such a sentence affirms.
     SOURCE and DERIVED are text, HTML or JSON files, or - for standard
     input (one of them).
 
