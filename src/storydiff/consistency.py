@@ -356,14 +356,15 @@ def nearby_contradictions(result: PairResult, by_claim: dict[str, list[Verdict]]
         if any(v.label == "conflict" for v in out.get(claim.id, [])):
             continue
         near = np.argsort(-result.matrix.score[:, j], kind="stable")[:NEARBY]
-        found = _opposed_word(claim, [source[i] for i in near], used) or \
-            _denied_word(claim, [source[i] for i in near], denied)
+        nearby = [source[i] for i in near]
+        found = _opposed_word(claim, nearby, used) or _denied_word(claim, nearby, denied)
         if found is None:
             continue
-        src, theirs_lemma, ours_lemma, kind, reason = found
+        k, theirs_lemma, ours_lemma, kind, reason = found
+        src = nearby[k]
         (ours, s0, s1), (theirs, t0, t1) = as_written(claim.text, ours_lemma), as_written(src.text, theirs_lemma)
         spans = [[Span(c.start + a, c.start + b)] if a >= 0 else [] for c, a, b in ((src, t0, t1), (claim, s0, s1))]
-        score = float(result.matrix.score[source.index(src), j])
+        score = float(result.matrix.score[near[k], j])
         out.setdefault(claim.id, []).append(Verdict(
             "conflict", reason.format(ours=ours, theirs=theirs), round(max(score, 0.0) * 0.8, 3),
             (judge.evidence(src, spans[0]), judge.evidence(claim, spans[1])),
@@ -373,16 +374,17 @@ def nearby_contradictions(result: PairResult, by_claim: dict[str, list[Verdict]]
 
 
 def _opposed_word(claim: Claim, near: list[Claim], used: set[str]):
+    """(position in `near`, source lemma, claim lemma, conflict kind, reason) of check v9's opposed word."""
     opposites = wordnet_opposites()
     excluded = set(claim.lemmas) | _LOOSE_OPPOSITES  # the claim says both, or a loose word
     skipped = used | set(claim.negated_lemmas) | _LOOSE_OPPOSITES | _name_words(claim)
     for word in claim.lemmas:
         if word in skipped:
             continue
-        for src in near:
+        for k, src in enumerate(near):
             for other in sorted(opposites.get(word, frozenset()) & set(src.lemmas)):
                 if other not in src.negated_lemmas and other not in excluded and other not in _name_words(src):
-                    return (src, other, word, "other",
+                    return (k, other, word, "other",
                             "says “{ours}” where the source says “{theirs}”, and the source never says “{ours}”")
     return None
 
@@ -394,12 +396,13 @@ def _name_words(claim: Claim) -> set[str]:
 
 
 def _denied_word(claim: Claim, near: list[Claim], denied: set[str]):
+    """The same as _opposed_word's answer, for check v10's denied word."""
     for word in claim.negated_lemmas:
         if word in denied or word in _LIGHT_VERBS:
             continue
-        for src in near:
+        for k, src in enumerate(near):
             if word in src.lemmas and not src.negated_lemmas:
-                return (src, word, word, "negation",
+                return (k, word, word, "negation",
                         "denies “{ours}”; the source says “{theirs}” and never denies it")
     return None
 
