@@ -79,13 +79,17 @@ def members_hash(article_ids: Iterable[str]) -> str:
     return hashlib.sha256("\n".join(sorted(set(article_ids))).encode()).hexdigest()[:16]
 
 
+def _busy(err: sqlite3.OperationalError) -> bool:
+    """Whether SQLite refused because another connection holds the file ("database is locked")."""
+    return "locked" in str(err) or "busy" in str(err)
+
+
 def check_file(path: Path, busy_timeout_s: float = 60.0) -> None:
     """Refuse anything that is not an SQLite database before storydiff writes to it.
 
     A corpus another process is creating or migrating is busy, not broken: the probe waits for its
     lock as long as the store's own connection would (`busy_timeout_s`), and a file SQLite calls
-    locked is an SQLite database, which the store's connection then opens (two `add`s started at
-    once failed here with "database is locked" during the full test run).
+    locked is an SQLite database, which `Store.open` then opens (retrying while it stays busy).
 
     The file is probed through SQLite, read-only, never with open(): closing any descriptor of a
     database file drops every POSIX lock this process holds on it, so a second corpus opened in a
@@ -104,7 +108,7 @@ def check_file(path: Path, busy_timeout_s: float = 60.0) -> None:
     try:
         probe.execute("PRAGMA schema_version").fetchone()
     except sqlite3.OperationalError as err:
-        if "locked" in str(err) or "busy" in str(err):
+        if _busy(err):
             return  # in use by another process: an SQLite database
         raise StoreError(path, f"is not a usable SQLite database ({err}); it was left untouched") from None
     except sqlite3.DatabaseError as err:
@@ -148,7 +152,7 @@ class Store:
                 return cls(cls._connect(path, busy_timeout_ms), path)
             except sqlite3.OperationalError as err:
                 waited = time.monotonic() - started
-                if not ("locked" in str(err) or "busy" in str(err)):
+                if not _busy(err):
                     raise StoreError(path, f"is not a usable SQLite database ({err}); it was left untouched") \
                         from None
                 if waited * 1000 >= busy_timeout_ms:
