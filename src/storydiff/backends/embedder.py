@@ -75,15 +75,12 @@ def runs_on_gpu(backend: str, device: str) -> bool:
 
 
 def _minilm(settings: Settings) -> Embedder:
-    from .onnx_embedder import RUNTIMES, OnnxEmbedder
+    from .onnx_embedder import OnnxEmbedder
 
     if runs_on_gpu("minilm", settings.get("embedder", "device")):
         return _minilm_torch(settings)  # GPU: let torch drive it
-    runtime = settings.get("embedder", "runtime")
-    if runtime not in RUNTIMES:
-        raise SettingsError(f"unknown [embedder] runtime {runtime!r}; valid: {', '.join(RUNTIMES)}")
     return OnnxEmbedder(packaged_minilm_path(), MINILM_NAME, batch_size=settings.get("embedder", "batch_size"),
-                        runtime=runtime)
+                        runtime=settings.get("embedder", "runtime"))
 
 
 def _minilm_int8(settings: Settings) -> Embedder:

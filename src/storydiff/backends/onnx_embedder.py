@@ -31,7 +31,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..errors import ModelUnavailableError
+from ..errors import ModelUnavailableError, SettingsError
 
 DIMENSIONS = 384
 MAX_TOKENS = 256  # the model's max_seq_length
@@ -163,7 +163,7 @@ class OnnxEmbedder:
     def __init__(self, model_dir: Path, name: str, batch_size: int = 32, threads: int | None = None,
                  quantized: bool = False, runtime: str = "onnxruntime"):
         if runtime not in RUNTIMES:
-            raise ValueError(f"unknown ONNX runtime {runtime!r}; valid: {', '.join(RUNTIMES)}")
+            raise SettingsError(f"unknown [embedder] runtime {runtime!r}; valid: {', '.join(RUNTIMES)}")
         try:
             from tokenizers import Tokenizer
 
