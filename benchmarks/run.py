@@ -58,13 +58,7 @@ def alternated_medians(fns, runs=RUNS) -> list[float]:
 
 
 def median_time(fn, runs=RUNS):
-    fn()  # warm-up
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+    return alternated_medians([fn], runs)[0]
 
 
 def load_pairs():
