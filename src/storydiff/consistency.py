@@ -62,7 +62,7 @@ ClaimLabel = Literal["supported", "contradicted", "not in source"]
 # other things than its source does; "do", "be" and "have" deny nothing of their own ("is not doing enough").
 NEARBY = 3
 _LOOSE_OPPOSITES = frozenset({"same", "similar", "different", "other"})
-_LIGHT_VERBS = frozenset({"do", "be", "have"})
+_AUXILIARIES = frozenset({"do", "be", "have"})
 TOP_EVIDENCE = 3  # source sentences given to a pair judge as the premise (premise_scope "evidence")
 # Conflicts that make the text inconsistent whatever the logistic model says. Out of fold on the training
 # files, figure and duration conflicts of severity 1.0 were always on inconsistent rows when the model called
@@ -398,7 +398,7 @@ def _name_words(claim: Claim) -> set[str]:
 def _denied_word(claim: Claim, near: list[Claim], denied: set[str]):
     """The same as _opposed_word's answer, for check v10's denied word."""
     for word in claim.negated_lemmas:
-        if word in denied or word in _LIGHT_VERBS:
+        if word in denied or word in _AUXILIARIES:
             continue
         for k, src in enumerate(near):
             if word in src.lemmas and not src.negated_lemmas:
