@@ -6,7 +6,7 @@ import json
 import subprocess
 import sys
 
-from conftest import EXAMPLE
+from conftest import EXAMPLE, real_texts
 
 CODE = """
 import json, sys
@@ -52,3 +52,59 @@ def test_the_pipeline_on_numpys_blas_parses_as_the_one_on_blis():
     with one_blas_thread():
         ours = [analysis(doc) for doc in nlp.pipe(texts)]
     assert ours == [analysis(doc) for doc in on_blis.pipe(texts)]
+
+
+def _without_ruler(texts):
+    from storydiff.nlp.language import load_nlp
+
+    nlp = load_nlp()
+    return [nlp(text, disable=["attribute_ruler", "lemmatizer", "ner"]) for text in texts]
+
+
+def _attributes(doc):
+    return [(t.i, t.tag_, t.pos_, str(t.morph), t.lemma_, t.dep_) for t in doc]
+
+
+def test_the_keyed_attribute_ruler_sets_what_spacys_ruler_sets():
+    """`load_nlp` swaps spaCy's attribute_ruler (a Matcher of 179 patterns at every token) for a lookup
+    per distinct token. Parts of speech, morphology, lemmas, tags and dependency labels must be the
+    same, token by token: on 60 real articles (ECB+ dev when present), the founding example, and the
+    phrases its two-token and regular-expression patterns exist for (not met in news)."""
+    from storydiff.nlp.attribute_rules import KeyedAttributeRuler
+    from storydiff.nlp.language import load_nlp
+
+    nlp = load_nlp()
+    keyed = nlp.get_pipe("attribute_ruler")
+    assert isinstance(keyed, KeyedAttributeRuler)
+    spacys = keyed.ruler
+    texts = real_texts(60) + [(EXAMPLE / name).read_text(encoding="utf-8") for name in ("aljazeera.txt", "rewrite.txt")]
+    texts += ["I ain't gonna say it, y'all. Let's go, c'mon!", "There's nothin' we gotta do.", "", "  \n "]
+    ours, theirs = _without_ruler(texts), _without_ruler(texts)
+    for doc in ours:
+        keyed(doc)
+    for doc in theirs:
+        spacys(doc)
+    assert [_attributes(d) for d in ours] == [_attributes(d) for d in theirs]
+    # The test would see a difference: without any ruler, parts of speech are not set at all.
+    assert [_attributes(d) for d in _without_ruler(texts[:3])] != [_attributes(d) for d in theirs[:3]]
+    assert {t.lemma_ for d in ours[-4:-2] for t in d} >= {"be", "go", "to", "us", "you", "nothing"}
+
+
+def test_a_ruler_whose_patterns_the_lookup_cannot_read_is_kept():
+    """A pattern on an attribute the lookup does not key on (here ORTH) leaves spaCy's ruler in place."""
+    import spacy
+
+    from storydiff.nlp.attribute_rules import KeyedAttributeRuler, use_keyed_rules
+
+    nlp = spacy.blank("en")
+    ruler = nlp.add_pipe("attribute_ruler")
+    ruler.add([[{"LOWER": "gaza"}]], {"POS": "PROPN"})
+    assert isinstance(use_keyed_rules(nlp).get_pipe("attribute_ruler"), KeyedAttributeRuler)
+    assert [t.pos_ for t in nlp("in Gaza")] == ["", "PROPN"]
+
+    nlp = spacy.blank("en")
+    nlp.add_pipe("attribute_ruler").add([[{"ORTH": "Gaza"}]], {"POS": "PROPN"})
+    kept = use_keyed_rules(nlp)
+    assert type(kept.get_pipe("attribute_ruler")).__name__ == "AttributeRuler"
+    assert kept.pipe_names == ["attribute_ruler"]
+    assert [t.pos_ for t in kept("in Gaza")] == ["", "PROPN"]

@@ -14,7 +14,9 @@ SPACY_MODEL = "en_core_web_sm-3.8.0"
 def load_nlp():
     """The full packaged pipeline (claims, compare); run it under `one_blas_thread()`."""
     # The lemmatizer is kept: quantity predicates and lexical overlap use lemmas.
-    return _load_packaged()
+    from .attribute_rules import use_keyed_rules
+
+    return use_keyed_rules(_load_packaged())
 
 
 @lru_cache(maxsize=1)

@@ -1,0 +1,136 @@
+"""en_core_web_sm's attribute_ruler (tag -> part of speech and morphology, and its exceptions),
+matched by a lookup per distinct token instead of spaCy's Matcher.
+
+Why: the Matcher tries all 179 of the model's patterns at every token, about 18 µs a token,
+a sixth of the whole pipeline's time in `compare`. Every pattern reads only a token's own
+LOWER, TAG, DEP and IS_SPACE (and, for eight two-token patterns, its neighbour's), so which
+patterns a token matches is a function of those four values, worked out once per distinct
+combination. The result is the same as the ruler's (tests/test_language.py compares them
+token by token): patterns are matched against the tokens as they were before any is applied,
+and a token matched by several gets their attributes in the order of the patterns, so later
+patterns win, as in `AttributeRuler.match`.
+
+A ruler whose patterns read other attributes or use other operators is left as it is.
+"""
+
+from __future__ import annotations
+
+import re
+
+_KEY_ATTRS = ("LOWER", "TAG", "DEP", "IS_SPACE")
+_MAX_KEYS = 200_000  # distinct tokens remembered, about 40 MB
+
+
+def _spec_test(spec):
+    """A function of a value that says whether `spec` (a Matcher token-pattern value) holds."""
+    if isinstance(spec, (str, bool)):
+        return lambda value: value == spec
+    if isinstance(spec, dict) and len(spec) == 1:
+        (op, arg), = spec.items()
+        if op == "IN":
+            allowed = frozenset(arg)
+            return lambda value: value in allowed
+        if op == "NOT_IN":
+            banned = frozenset(arg)
+            return lambda value: value not in banned
+        if op == "REGEX":
+            pattern = re.compile(arg)
+            return lambda value: pattern.search(value) is not None
+    return None
+
+
+def _token_test(token_pattern: dict):
+    """A function of a token's key (LOWER, TAG, DEP, IS_SPACE) for one Matcher token pattern, or
+    None when the pattern reads anything else."""
+    tests = []
+    for attr, spec in token_pattern.items():
+        test = _spec_test(spec)
+        if attr not in _KEY_ATTRS or test is None:
+            return None
+        tests.append((_KEY_ATTRS.index(attr), test))
+    return lambda key: all(test(key[i]) for i, test in tests)
+
+
+class KeyedAttributeRuler:
+    """Stands in for the pipeline's `attribute_ruler` pipe (see the module docstring)."""
+
+    def __init__(self, ruler):
+        self.ruler = ruler
+        self.rules = []  # (rule number, pattern length, index of the token the attributes go to)
+        # (rule, position, test) by the TAG its token pattern asks for, and those that ask for none
+        self.by_tag: dict[str, list] = {}
+        self.any_tag: list = []
+        for number, entry in enumerate(ruler.patterns):
+            for pattern in entry["patterns"]:
+                rule = len(self.rules)
+                self.rules.append((number, len(pattern), entry["index"]))
+                for position, token_pattern in enumerate(pattern):
+                    test = _token_test(token_pattern)
+                    if test is None:
+                        raise ValueError(f"attribute_ruler pattern {pattern!r} reads more than {_KEY_ATTRS}")
+                    tag = token_pattern.get("TAG")
+                    bucket = self.by_tag.setdefault(tag, []) if isinstance(tag, str) else self.any_tag
+                    bucket.append((rule, position, test))
+        self._matches: dict[tuple, tuple] = {}  # token key -> ((rule, position), ...) it satisfies
+
+    def _matches_of(self, key: tuple, strings) -> tuple:
+        found = self._matches.get(key)
+        if found is None:
+            lower, tag, dep, is_space = key
+            values = (strings[lower], strings[tag], strings[dep], bool(is_space))
+            found = tuple(sorted((rule, position) for rule, position, test
+                                 in self.by_tag.get(values[1], []) + self.any_tag if test(values)))
+            if len(self._matches) >= _MAX_KEYS:  # a long-running process meets ever more words
+                self._matches.clear()
+            self._matches[key] = found
+        return found
+
+    def __call__(self, doc):
+        from spacy.attrs import DEP, IS_SPACE, LOWER, TAG
+        from spacy.tokens._retokenize import set_token_attrs
+
+        strings = doc.vocab.strings
+        keys = doc.to_array([LOWER, TAG, DEP, IS_SPACE]).tolist() if len(doc) else []
+        matched = [self._matches_of(tuple(key), strings) for key in keys]
+        targets: dict[int, list[int]] = {}  # token -> numbers of the rules that set its attributes
+        for start, token_matches in enumerate(matched):
+            for rule, position in token_matches:
+                if position:
+                    continue
+                number, length, index = self.rules[rule]
+                end = start + length
+                if end > len(doc) or any((rule, p) not in matched[start + p] for p in range(1, length)):
+                    continue
+                target = (start if index >= 0 else end) + index
+                if start <= target < end:  # AttributeRuler raises on an index outside its span
+                    targets.setdefault(target, []).append(number)
+        for target, numbers in targets.items():
+            token = doc[target]
+            for number in sorted(set(numbers)):
+                set_token_attrs(token, self.ruler.attrs[number])
+        return doc
+
+    def pipe(self, docs, batch_size: int = 128):
+        for doc in docs:
+            yield self(doc)
+
+
+_FACTORY = "storydiff_keyed_attribute_ruler"
+
+
+def use_keyed_rules(nlp):
+    """`nlp` with its attribute_ruler replaced, under the same name, by a KeyedAttributeRuler of
+    the same patterns; unchanged where it has none or its patterns read what the lookup does not."""
+    from spacy.language import Language
+
+    if "attribute_ruler" not in nlp.pipe_names:
+        return nlp
+    if not Language.has_factory(_FACTORY):
+        Language.factory(_FACTORY, func=lambda nlp, name: KeyedAttributeRuler(nlp.get_pipe("attribute_ruler")))
+    try:
+        nlp.add_pipe(_FACTORY, name="keyed_attribute_ruler", after="attribute_ruler")
+    except ValueError:  # a pattern the lookup cannot read: keep spaCy's ruler
+        return nlp
+    nlp.remove_pipe("attribute_ruler")
+    nlp.rename_pipe("keyed_attribute_ruler", "attribute_ruler")
+    return nlp
