@@ -409,7 +409,7 @@ def add(inputs, db_path, settings_path):
 
 
 def _corpus_error(console, error):
-    console.print(f"[bold red]error:[/] {_plain(error)}")
+    console.print(f"[bold red]error:[/] {_plain(error)}", soft_wrap=True)  # a path stays on one line
     sys.exit(1)
 
 
