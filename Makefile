@@ -8,7 +8,7 @@ export TRANSFORMERS_OFFLINE := 1
 
 .PHONY: demo test browser bench bench-scale bench-growth bench-reopen train-judge train-xenc train-xenc-edits eval install clean
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml setup.py src/storydiff/nlp/_held_parse.pyx
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	# torch first and pinned: the local CPU wheel, not a CUDA download.

@@ -108,3 +108,47 @@ def test_a_ruler_whose_patterns_the_lookup_cannot_read_is_kept():
     assert type(kept.get_pipe("attribute_ruler")).__name__ == "AttributeRuler"
     assert kept.pipe_names == ["attribute_ruler"]
     assert [t.pos_ for t in kept("in Gaza")] == ["", "PROPN"]
+
+
+def test_the_held_gil_parse_gives_spacys_parse_and_entities():
+    """`load_nlp` and `load_ner_nlp` run the parser and ner through `_held_parse` (spaCy's greedy parse
+    with the GIL held). The compiled module must be built here (setup.py; a failed build would quietly
+    fall back to the slow path), and heads, labels, sentence starts and entities must be spaCy's own,
+    token by token: 40 real articles (ECB+ dev when present), the founding example, empty texts, and a
+    batch of mixed lengths (the parse runs sub-batches by length)."""
+    from storydiff.nlp.attribute_rules import use_keyed_rules
+    from storydiff.nlp.held_parse import HeldGilParser, held_greedy_parse
+    from storydiff.nlp.language import _load_packaged, load_ner_nlp, load_nlp, one_blas_thread
+
+    assert held_greedy_parse() is not None, "nlp/_held_parse was not built: reinstall with `make install`"
+    held, held_ner = load_nlp(), load_ner_nlp()
+    assert [type(held.get_pipe(n)) for n in ("parser", "ner")] == [HeldGilParser, HeldGilParser]
+    assert isinstance(held_ner.get_pipe("ner"), HeldGilParser)
+    assert "parser" in held.get_pipe("tok2vec").listening_components  # still fed by the shared tok2vec
+    plain = use_keyed_rules(_load_packaged())
+    plain_ner = _load_packaged(keep=("ner",))
+
+    def analysis(doc):
+        return [(t.i, t.dep_, t.head.i, t.is_sent_start, t.ent_iob_, t.ent_type_, t.pos_, t.lemma_) for t in doc]
+
+    texts = real_texts(40) + [(EXAMPLE / name).read_text(encoding="utf-8") for name in ("aljazeera.txt", "rewrite.txt")]
+    texts += ["", " ", "Gaza."]
+    with one_blas_thread():
+        ours = [analysis(doc) for doc in held.pipe(texts, batch_size=8)]
+        assert ours == [analysis(doc) for doc in plain.pipe(texts, batch_size=8)]
+        assert [analysis(held(t)) for t in texts[-5:]] == ours[-5:]
+        leads = [t[:600] for t in texts]
+        assert [analysis(d) for d in held_ner.pipe(leads)] == [analysis(d) for d in plain_ner.pipe(leads)]
+    assert sum(1 for doc in ours for t in doc if t[4] == "B") > 100  # entities were found, not all left out
+
+
+def test_without_the_compiled_parse_spacys_own_parser_runs(monkeypatch):
+    """Where `_held_parse` cannot be imported (no compiler at install, another spaCy), the pipes stay
+    spaCy's and still parse."""
+    import storydiff.nlp.held_parse as held_parse
+    from storydiff.nlp.language import _load_packaged
+
+    monkeypatch.setattr(held_parse, "held_greedy_parse", lambda: None)
+    nlp = held_parse.use_held_parsers(_load_packaged(keep=("tok2vec", "parser", "ner")))
+    assert [type(p).__name__ for _, p in nlp.pipeline] == ["Tok2Vec", "DependencyParser", "EntityRecognizer"]
+    assert [e.label_ for e in nlp("Netanyahu met Trump in Washington.").ents] == ["PERSON", "PERSON", "GPE"]

@@ -15,8 +15,9 @@ def load_nlp():
     """The full packaged pipeline (claims, compare); run it under `one_blas_thread()`."""
     # The lemmatizer is kept: quantity predicates and lexical overlap use lemmas.
     from .attribute_rules import use_keyed_rules
+    from .held_parse import use_held_parsers
 
-    return use_keyed_rules(_load_packaged())
+    return use_held_parsers(use_keyed_rules(_load_packaged()))
 
 
 @lru_cache(maxsize=1)
@@ -27,7 +28,9 @@ def load_ner_nlp():
     nlp = _load_packaged(keep=("tok2vec", "ner"))
     if "tok2vec" in nlp.pipe_names and "ner" not in getattr(nlp.get_pipe("tok2vec"), "listening_components", []):
         nlp.remove_pipe("tok2vec")
-    return nlp
+    from .held_parse import use_held_parsers
+
+    return use_held_parsers(nlp)
 
 
 def _load_packaged(keep: tuple[str, ...] | None = None):
