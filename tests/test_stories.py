@@ -395,3 +395,41 @@ def test_a_pages_notice_line_is_no_part_of_the_lead():
     assert float(np.dot(signals[0].vector, signals[1].vector)) < 0.5
     clusterer = StoryClusterer(settings)
     assert len(set(clusterer.add_many(signals))) == 2
+
+
+def test_quick_gil_handover_sets_the_switch_interval_for_its_blocks_only():
+    """Inside, Python's switch interval is 0.5 ms (the lead embedder's thread gets the GIL sooner); it
+    returns to the caller's value only when the last of several overlapping blocks ends, also when a
+    block raises, and a caller's interval already shorter is kept."""
+    import sys
+    import threading
+
+    from storydiff.stories import quick_gil_handover
+
+    before = sys.getswitchinterval()
+    try:
+        sys.setswitchinterval(0.004)
+        entered, release = threading.Event(), threading.Event()
+
+        def other_block():
+            with quick_gil_handover():
+                entered.set()
+                release.wait(10)
+
+        other = threading.Thread(target=other_block)
+        other.start()
+        entered.wait(10)
+        with quick_gil_handover():
+            assert sys.getswitchinterval() == pytest.approx(0.0005)
+        assert sys.getswitchinterval() == pytest.approx(0.0005)  # the other block is still open
+        release.set()
+        other.join(10)
+        assert sys.getswitchinterval() == pytest.approx(0.004)
+        with pytest.raises(RuntimeError), quick_gil_handover():
+            raise RuntimeError("a failed add")
+        assert sys.getswitchinterval() == pytest.approx(0.004)
+        sys.setswitchinterval(0.0001)
+        with quick_gil_handover():
+            assert sys.getswitchinterval() < 0.0002
+    finally:
+        sys.setswitchinterval(before)

@@ -263,7 +263,12 @@ class Corpus:
 
     def add(self, inputs: Iterable[str], progress: ProgressFn | None = None) -> AddSummary:
         """Read, store and cluster every input; one bad input never stops the others."""
-        progress = progress or _noop
+        from .stories import quick_gil_handover
+
+        with quick_gil_handover():  # reading threads, the lead embedder and this thread share the GIL
+            return self._add(inputs, progress or _noop)
+
+    def _add(self, inputs: Iterable[str], progress: ProgressFn) -> AddSummary:
         summary = AddSummary()
         sources = self._expand(inputs, summary)
         progress("total", len(sources))
