@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 
 _KEY_ATTRS = ("LOWER", "TAG", "DEP", "IS_SPACE")
-_MAX_KEYS = 200_000  # distinct tokens remembered, about 40 MB
+_MAX_KEYS = 100_000  # distinct tokens remembered, about 33 MB (330 bytes each)
 
 
 def _spec_test(spec):
