@@ -39,47 +39,60 @@ def _spec_test(spec):
     return None
 
 
-def _token_test(token_pattern: dict):
-    """A function of a token's key (LOWER, TAG, DEP, IS_SPACE) for one Matcher token pattern, or
-    None when the pattern reads anything else."""
-    tests = []
+def _token_tests(token_pattern: dict):
+    """(test of LOWER or None, [(index in (TAG, DEP, IS_SPACE), test), ...]) for one Matcher token
+    pattern, or None when the pattern reads anything else."""
+    lower_test, others = None, []
     for attr, spec in token_pattern.items():
         test = _spec_test(spec)
         if attr not in _KEY_ATTRS or test is None:
             return None
-        tests.append((_KEY_ATTRS.index(attr), test))
-    return lambda key: all(test(key[i]) for i, test in tests)
+        if attr == "LOWER":
+            lower_test = test
+        else:
+            others.append((_KEY_ATTRS.index(attr) - 1, test))
+    return lower_test, others
 
 
 class KeyedAttributeRuler:
-    """Stands in for the pipeline's `attribute_ruler` pipe (see the module docstring)."""
+    """Stands in for the pipeline's `attribute_ruler` pipe (see the module docstring).
+
+    Two caches: the patterns a (TAG, DEP, IS_SPACE) combination allows, with what each still asks of
+    LOWER (a few hundred combinations occur); and the patterns each whole key matches. A token of a
+    word not met before then costs a few tests of its LOWER, not all 179 patterns."""
 
     def __init__(self, ruler):
         self.ruler = ruler
         self.rules = []  # (rule number, pattern length, index of the token the attributes go to)
-        # (rule, position, test) by the TAG its token pattern asks for, and those that ask for none
-        self.by_tag: dict[str, list] = {}
-        self.any_tag: list = []
+        self.tests = []  # (rule, position, LOWER test or None, tests of (TAG, DEP, IS_SPACE))
         for number, entry in enumerate(ruler.patterns):
             for pattern in entry["patterns"]:
                 rule = len(self.rules)
                 self.rules.append((number, len(pattern), entry["index"]))
                 for position, token_pattern in enumerate(pattern):
-                    test = _token_test(token_pattern)
-                    if test is None:
+                    tests = _token_tests(token_pattern)
+                    if tests is None:
                         raise ValueError(f"attribute_ruler pattern {pattern!r} reads more than {_KEY_ATTRS}")
-                    tag = token_pattern.get("TAG")
-                    bucket = self.by_tag.setdefault(tag, []) if isinstance(tag, str) else self.any_tag
-                    bucket.append((rule, position, test))
+                    self.tests.append((rule, position, *tests))
+        self._allowed: dict[tuple, list] = {}  # (tag, dep, is_space) -> [(rule, position, LOWER test), ...]
         self._matches: dict[tuple, tuple] = {}  # token key -> ((rule, position), ...) it satisfies
+
+    def _allowed_by(self, rest: tuple, strings) -> list:
+        allowed = self._allowed.get(rest)
+        if allowed is None:
+            tag, dep, is_space = rest
+            values = (strings[tag], strings[dep], bool(is_space))
+            allowed = [(rule, position, lower_test) for rule, position, lower_test, others in self.tests
+                       if all(test(values[i]) for i, test in others)]
+            self._allowed[rest] = allowed
+        return allowed
 
     def _matches_of(self, key: tuple, strings) -> tuple:
         found = self._matches.get(key)
         if found is None:
-            lower, tag, dep, is_space = key
-            values = (strings[lower], strings[tag], strings[dep], bool(is_space))
-            found = tuple(sorted((rule, position) for rule, position, test
-                                 in self.by_tag.get(values[1], []) + self.any_tag if test(values)))
+            lower = strings[key[0]]
+            found = tuple(sorted((rule, position) for rule, position, lower_test in self._allowed_by(key[1:], strings)
+                                 if lower_test is None or lower_test(lower)))
             if len(self._matches) >= _MAX_KEYS:  # a long-running process meets ever more words
                 self._matches.clear()
             self._matches[key] = found
