@@ -30,7 +30,8 @@ from spacy.pipeline._parser_internals.stateclass cimport StateClass
 from spacy.pipeline.transition_parser cimport Parser
 from thinc.backends.cblas cimport CBlas
 
-STEPS_BETWEEN_HANDOVERS = 8
+cdef enum:
+    STEPS_BETWEEN_HANDOVERS = 8  # a C constant: the loop tests it at every step
 
 
 cdef void _hand_over() noexcept nogil:
