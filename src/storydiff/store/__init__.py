@@ -79,9 +79,13 @@ def members_hash(article_ids: Iterable[str]) -> str:
     return hashlib.sha256("\n".join(sorted(set(article_ids))).encode()).hexdigest()[:16]
 
 
-def _busy(err: sqlite3.OperationalError) -> bool:
+def _busy(err: sqlite3.DatabaseError) -> bool:
     """Whether SQLite refused because another connection holds the file ("database is locked")."""
-    return "locked" in str(err) or "busy" in str(err)
+    return isinstance(err, sqlite3.OperationalError) and ("locked" in str(err) or "busy" in str(err))
+
+
+def _unusable(path: Path, err: sqlite3.DatabaseError) -> StoreError:
+    return StoreError(path, f"is not a usable SQLite database ({err}); it was left untouched")
 
 
 def check_file(path: Path, busy_timeout_s: float = 60.0) -> None:
@@ -107,15 +111,13 @@ def check_file(path: Path, busy_timeout_s: float = 60.0) -> None:
         raise StoreError(path, f"cannot be read: {err}") from None
     try:
         probe.execute("PRAGMA schema_version").fetchone()
-    except sqlite3.OperationalError as err:
+    except sqlite3.DatabaseError as err:
         if _busy(err):
             return  # in use by another process: an SQLite database
-        raise StoreError(path, f"is not a usable SQLite database ({err}); it was left untouched") from None
-    except sqlite3.DatabaseError as err:
         if "not a database" in str(err):
             raise StoreError(path, "is not a storydiff database (not an SQLite file); it was left untouched. "
                                    "Pass a new path with --db, or move the file away") from None
-        raise StoreError(path, f"is not a usable SQLite database ({err}); it was left untouched") from None
+        raise _unusable(path, err) from None
     finally:
         probe.close()
 
@@ -150,17 +152,14 @@ class Store:
         while True:
             try:
                 return cls(cls._connect(path, busy_timeout_ms), path)
-            except sqlite3.OperationalError as err:
-                waited = time.monotonic() - started
+            except sqlite3.DatabaseError as err:
                 if not _busy(err):
-                    raise StoreError(path, f"is not a usable SQLite database ({err}); it was left untouched") \
-                        from None
+                    raise _unusable(path, err) from None
+                waited = time.monotonic() - started
                 if waited * 1000 >= busy_timeout_ms:
                     raise StoreError(path, f"is held by another process (waited {waited:.0f} s); try again "
                                            "when it is done") from None
                 time.sleep(random.uniform(0.02, 0.2))
-            except sqlite3.DatabaseError as err:
-                raise StoreError(path, f"is not a usable SQLite database ({err}); it was left untouched") from None
 
     @staticmethod
     def _connect(path: Path, busy_timeout_ms: int) -> sqlite3.Connection:
