@@ -239,8 +239,10 @@ def quick_gil_handover():
     ONNX Runtime call, while this thread runs NER and the figure regexes. A thread that wants the
     GIL asks its holder to let go only after waiting a whole switch interval, so at 5 ms the
     embedder spent more time waiting than computing: 199 ECB+ articles took 1.33-1.45 s to add,
-    against 1.11-1.20 s at 0.5 ms (docs/benchmarks.md). compare, whose embedder holds the GIL
-    less often, was no faster at 0.5 ms, so this is for the story signals only.
+    against 1.11-1.20 s at 0.5 ms (docs/benchmarks.md). `Corpus.add` runs in it whole (its reading
+    threads share the GIL too), and `signals_for` wherever it is called (eval stories); blocks
+    nest. compare, whose embedder holds the GIL less often, was no faster at 0.5 ms and does not
+    use it.
     """
     global _handover_users, _handover_before
     with _handover_lock:
