@@ -378,14 +378,15 @@ def _opposed_word(claim: Claim, near: list[Claim], used: set[str]):
     opposites = wordnet_opposites()
     excluded = set(claim.lemmas) | _LOOSE_OPPOSITES  # the claim says both, or a loose word
     skipped = used | set(claim.negated_lemmas) | _LOOSE_OPPOSITES | _name_words(claim)
+    # what each nearby sentence may oppose with: its words, less the negated ones and those of its names
+    candidates = [set(src.lemmas) - set(src.negated_lemmas) - _name_words(src) - excluded for src in near]
     for word in claim.lemmas:
         if word in skipped:
             continue
-        for k, src in enumerate(near):
-            for other in sorted(opposites.get(word, frozenset()) & set(src.lemmas)):
-                if other not in src.negated_lemmas and other not in excluded and other not in _name_words(src):
-                    return (k, other, word, "other",
-                            "says “{ours}” where the source says “{theirs}”, and the source never says “{ours}”")
+        for k, theirs in enumerate(candidates):
+            if found := opposites.get(word, frozenset()) & theirs:
+                return (k, min(found), word, "other",
+                        "says “{ours}” where the source says “{theirs}”, and the source never says “{ours}”")
     return None
 
 
