@@ -128,22 +128,15 @@ class KeyedAttributeRuler:
             yield self(doc)
 
 
-_FACTORY = "storydiff_keyed_attribute_ruler"
-
-
 def use_keyed_rules(nlp):
     """`nlp` with its attribute_ruler replaced, under the same name, by a KeyedAttributeRuler of
     the same patterns; unchanged where it has none or its patterns read what the lookup does not."""
-    from spacy.language import Language
+    from .language import swap_pipe
 
     if "attribute_ruler" not in nlp.pipe_names:
         return nlp
-    if not Language.has_factory(_FACTORY):
-        Language.factory(_FACTORY, func=lambda nlp, name: KeyedAttributeRuler(nlp.get_pipe("attribute_ruler")))
     try:
-        nlp.add_pipe(_FACTORY, name="keyed_attribute_ruler", after="attribute_ruler")
+        swap_pipe(nlp, "attribute_ruler", "storydiff_keyed_attribute_ruler", KeyedAttributeRuler)
     except ValueError:  # a pattern the lookup cannot read: keep spaCy's ruler
-        return nlp
-    nlp.remove_pipe("attribute_ruler")
-    nlp.rename_pipe("keyed_attribute_ruler", "attribute_ruler")
+        pass
     return nlp

@@ -11,9 +11,6 @@ from __future__ import annotations
 
 import warnings
 
-_FACTORY = "storydiff_held_parser"
-
-
 def held_greedy_parse():
     """`_held_parse.greedy_parse`, or None where it cannot be used here."""
     try:
@@ -67,17 +64,12 @@ def _can_hold(pipe) -> bool:
 def use_held_parsers(nlp):
     """`nlp` with each greedy parser pipe (parser, ner) wrapped in a HeldGilParser, under its own
     name; unchanged where `_held_parse` cannot be used."""
-    from spacy.language import Language
+    from .language import swap_pipe
 
     greedy_parse = held_greedy_parse()
     if greedy_parse is None:
         return nlp
-    if not Language.has_factory(_FACTORY):
-        Language.factory(_FACTORY, func=lambda nlp, name, wraps: HeldGilParser(nlp.get_pipe(wraps), greedy_parse))
     for name in list(nlp.pipe_names):
-        if not _can_hold(nlp.get_pipe(name)):
-            continue
-        nlp.add_pipe(_FACTORY, name=f"held_{name}", after=name, config={"wraps": name})
-        nlp.remove_pipe(name)
-        nlp.rename_pipe(f"held_{name}", name)
+        if _can_hold(nlp.get_pipe(name)):
+            swap_pipe(nlp, name, "storydiff_held_parser", lambda pipe: HeldGilParser(pipe, greedy_parse))
     return nlp

