@@ -77,3 +77,53 @@ def test_more_opposites(source, derived, expected):
 ])
 def test_prefixes_that_negate_nothing(source, derived):
     assert opposite_words(source, derived) is None
+
+
+@pytest.mark.parametrize("source, derived, expected", [
+    # spaCy lemmatises "financially struggling" to the verb and "financially thriving" to the adjective
+    (("financially", "struggle", "company"), ("financially", "thriving", "company"), ("struggle", "thriving")),
+    (("price", "rise", "sharply"), ("sharply", "dropped", "price"), ("rise", "dropped")),
+    (("claim", "deny"), ("claim", "confirmed"), ("deny", "confirmed")),
+])
+def test_a_participle_counts_as_its_verb(source, derived, expected):
+    assert opposite_words(source, derived) == expected
+
+
+def test_a_participle_the_other_sentence_says_as_a_verb_is_no_new_word():
+    # "thriving" and "thrive" are one word: the derived sentence says nothing the source does not
+    assert opposite_words(("company", "thrive", "struggle"), ("company", "thriving")) is None
+
+
+def test_wordnet_adjectives_take_no_participle_form():
+    from storydiff.nlp.opposites import opposed_in, wordnet_opposites
+
+    table = wordnet_opposites()
+    assert "distant" in table["close"] and "odd" in table["even"]
+    # "closed" (shut) is no form of "close" (near), nor "evening" of "even"
+    assert opposed_in("closed", {"distant", "open"}, table) == ["open"]
+    assert opposed_in("evening", {"odd"}, table) == []
+
+
+def test_compare_sets_a_participle_against_the_verb_it_opposes():
+    # Modelled on an AP report of Ozy Media's founder's arrest (a SummEdits news source): spaCy tags
+    # "struggling" as a verb and "thriving" as an adjective, so the lemmas were "struggle" and "thriving"
+    from storydiff.nlp.language import load_nlp
+
+    left = "The founder of the financially struggling start-up was arrested on Thursday on fraud charges, prosecutors said."
+    right = left.replace("struggling", "thriving")
+    lemmas = {t.text: t.lemma_ for t in load_nlp()(left + " " + right)}
+    assert (lemmas["struggling"], lemmas["thriving"]) == ("struggle", "thriving")
+    [conflict] = _opposite_conflicts(left, right)
+    assert (conflict.detail["left_word"], conflict.detail["right_word"]) == ("struggling", "thriving")
+
+
+def test_a_word_inside_a_hyphenated_compound_takes_no_other_form():
+    from storydiff.nlp.opposites import compound_parts
+
+    # summedits-other-train's sales emails: "a cutting-edge cloud-based platform" against "a 35% increase"
+    parts = compound_parts("Our flagship product is a cutting-edge cloud-based platform.")
+    assert {"cutting", "edge", "cloud", "based"} <= parts and "platform" not in parts
+    assert compound_parts("A cutting-edge tool; we are cutting costs.") == {"edge"}
+    source, derived = ("cutting", "edge", "platform"), ("platform", "increase", "productivity")
+    assert opposite_words(source, derived) == ("cutting", "increase")  # read as "cut"
+    assert opposite_words(source, derived, parts) is None

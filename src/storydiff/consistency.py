@@ -41,10 +41,10 @@ from .backends.embedder import Embedder, get_embedder
 from .model import Article, Claim, Evidence, Interval, Span, Verdict
 from .nlp import claims as claims_stage
 from .nlp.language import SPACY_MODEL
-from .nlp.opposites import as_written, wordnet_opposites
+from .nlp.opposites import all_forms, as_written, compound_parts, opposed_in, word_forms, wordnet_opposites
 from .settings import Settings, load_settings
 
-STAGE_VERSION = "storydiff.check.v11"  # v2: a far-off figure or duration makes the text inconsistent;
+STAGE_VERSION = "storydiff.check.v13"  # v2: a far-off figure or duration makes the text inconsistent;
 # v3: a converted source figure establishes its amount; v4: a long derived text is judged in windows;
 # v5: any contradicted claim makes the text inconsistent, not only a far-off figure or duration; v6: so
 # does a name the source never mentions, and a claim that gives one is not in source; v7: a claim that says
@@ -53,7 +53,8 @@ STAGE_VERSION = "storydiff.check.v11"  # v2: a far-off figure or duration makes 
 # v9: a claim that uses a word the source never uses, where a source sentence near it says the opposite
 # word, is contradicted ("financially thriving" when the source calls the company "struggling"); v10: so is a
 # claim that denies a word a nearby source sentence affirms, when the source never denies it; v11: the
-# opposed words also come from WordNet's adjective and adverb antonyms ("short" for "long")
+# opposed words also come from WordNet's adjective and adverb antonyms ("short" for "long"); v13 (v12 was a
+# trial, not shipped): a participle counts as its verb for the closed list's opposites ("thriving" / "struggle")
 
 ClaimLabel = Literal["supported", "contradicted", "not in source"]
 # Check v9 and v10 (nearby_contradictions) read the source sentences a derived claim aligns with best: three,
@@ -350,7 +351,7 @@ def nearby_contradictions(result: PairResult, by_claim: dict[str, list[Verdict]]
     source = result.source.claims
     if not source:
         return out
-    used = {lemma for c in source for lemma in c.lemmas}
+    used = all_forms(lemma for c in source for lemma in c.lemmas)
     denied = {lemma for c in source for lemma in c.negated_lemmas}
     for j, claim in enumerate(result.derived.claims):
         if any(v.label == "conflict" for v in out.get(claim.id, [])):
@@ -376,16 +377,17 @@ def nearby_contradictions(result: PairResult, by_claim: dict[str, list[Verdict]]
 def _opposed_word(claim: Claim, near: list[Claim], used: set[str]):
     """(position in `near`, source lemma, claim lemma, conflict kind, reason) of check v9's opposed word."""
     opposites = wordnet_opposites()
-    excluded = set(claim.lemmas) | _LOOSE_OPPOSITES  # the claim says both, or a loose word
-    skipped = used | set(claim.negated_lemmas) | _LOOSE_OPPOSITES | _name_words(claim)
+    excluded = all_forms(claim.lemmas) | _LOOSE_OPPOSITES  # the claim says both, or a loose word
+    skipped = used | all_forms(claim.negated_lemmas) | _LOOSE_OPPOSITES | _name_words(claim)
     # what each nearby sentence may oppose with: its words, less the negated ones and those of its names
-    candidates = [set(src.lemmas) - set(src.negated_lemmas) - _name_words(src) - excluded for src in near]
+    candidates = [{w for w in set(src.lemmas) - set(src.negated_lemmas) - _name_words(src)
+                   if not word_forms(w) & excluded} for src in near]
     for word in claim.lemmas:
-        if word in skipped:
+        if word_forms(word) & skipped:
             continue
-        for k, theirs in enumerate(candidates):
-            if found := opposites.get(word, frozenset()) & theirs:
-                return (k, min(found), word, "other",
+        for k, (src, theirs) in enumerate(zip(near, candidates)):
+            if found := opposed_in(word, theirs, opposites, compound_parts(claim.text) | compound_parts(src.text)):
+                return (k, found[0], word, "other",
                         "says “{ours}” where the source says “{theirs}”, and the source never says “{ours}”")
     return None
 

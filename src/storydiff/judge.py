@@ -27,14 +27,14 @@ import numpy as np
 
 from .align import ScoreMatrix
 from .model import Article, Claim, EventOrder, Evidence, Quantity, Quote, Span, TimeMention, Verdict, relative_gap
-from .nlp.opposites import as_written, opposite_words
+from .nlp.opposites import as_written, compound_parts, opposite_words
 from .nlp.places import place_of
 from .nlp.quotes import is_named_speaker
 from .nlp.times import same_time
 from .nlp.wording import content_share, word_diff
 from .settings import Settings
 
-STAGE_VERSION = "storydiff.judge.rules.v22"  # v2: order-of-events conflicts; v3: anchors in the sentence before;
+STAGE_VERSION = "storydiff.judge.rules.v23"  # v2: order-of-events conflicts; v3: anchors in the sentence before;
 # v4: a negation conflicts only where it denies a word the other sentence affirms; v5: figures that agree
 # are paired first, and differing ordinals conflict only when they rank the same thing; v6: quotes pair
 # only when they share their content words, respellings are no rewording, a surname spelled two ways
@@ -54,7 +54,8 @@ STAGE_VERSION = "storydiff.judge.rules.v22"  # v2: order-of-events conflicts; v3
 # v19: one country's forms ("U.K.", "British") are no name swap; v20: two matching statements where one
 # says the opposite word of the other ("rose" / "fell", "yellow" / "white" paint) conflict; v21: more
 # opposite pairs, and a word against its negated form ("suitable" / "unsuitable"); v22: "first" / "last"
-# are no pair ("miss last 2 games" / "a former first-round pick" rank different things)
+# are no pair ("miss last 2 games" / "a former first-round pick" rank different things); v23: a participle
+# counts as its verb for the opposite words ("struggle" / "a financially thriving company", nlp/opposites.py)
 
 QUOTE_MATCH = 0.7  # share of the shorter quote's words found in order in the other
 FIGURE_PAIR_MIN = 0.5  # combined claim + context similarity for two figures to be about one thing
@@ -686,7 +687,7 @@ def _opposite(a: Claim, b: Claim) -> tuple[str, str, Span | None, Span | None] |
     """Words of the two sentences that say the opposite of each other ("supported" / "opposed"), as
     written, with their spans where found; None when there are none, or when either is negated
     ("did not rise" / "fell" is no contradiction)."""
-    words = opposite_words(a.lemmas, b.lemmas)
+    words = opposite_words(a.lemmas, b.lemmas, compound_parts(a.text) | compound_parts(b.text))
     if words is None or words[0] in a.negated_lemmas or words[1] in b.negated_lemmas:
         return None
     found = []

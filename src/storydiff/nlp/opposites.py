@@ -78,18 +78,73 @@ def wordnet_opposites() -> dict[str, frozenset[str]]:
     return {word: frozenset(others) for word, others in found.items()}
 
 
-def opposite_words(source: tuple[str, ...] | set[str], derived: tuple[str, ...] | set[str]) -> tuple[str, str] | None:
+@lru_cache(maxsize=65536)
+def word_forms(lemma: str) -> frozenset[str]:
+    """The lemma and the verbs it may be a participle of: "thriving" -> "thrive", "troubled" -> "trouble",
+    "dropped" -> "drop". spaCy lemmatises a participle it tags as a verb to the verb ("the company is
+    struggling" -> "struggle") and one it tags as an adjective to itself ("a financially thriving company"
+    -> "thriving"), so one sentence's "struggle" must meet the other's "thriving". Some forms are no word
+    ("thriv"); they match nothing."""
+    forms = {lemma}
+    for suffix in ("ing", "ed"):
+        stem = lemma[:-len(suffix)]
+        if lemma.endswith(suffix) and len(stem) >= 3:
+            forms |= {stem, stem + "e"}
+            if stem[-1] == stem[-2]:  # "dropped", "running"
+                forms.add(stem[:-1])
+            if suffix == "ed" and stem.endswith("i"):  # "denied"
+                forms.add(stem[:-1] + "y")
+    return frozenset(forms)
+
+
+def all_forms(lemmas, parts: frozenset[str] = frozenset()) -> set[str]:
+    """Every form (word_forms) of every lemma; a word of `parts` (compound_parts) is only itself."""
+    return {form for lemma in lemmas for form in _forms(lemma, parts)}
+
+
+def _forms(lemma: str, parts: frozenset[str]) -> frozenset[str]:
+    return frozenset({lemma}) if lemma in parts else word_forms(lemma)
+
+
+def opposed_in(word: str, others, table: dict[str, frozenset[str]] = OPPOSITE,
+               parts: frozenset[str] = frozenset()) -> list[str]:
+    """The lemmas of `others` that say the opposite of `word`: as they are, on `table`, or in any of their
+    forms on the closed list, whose verbs a participle may stand for. WordNet's adjectives take no other
+    form: "closed" is no form of the adjective "close" (near), nor "evening" of "even". Nor does a word of
+    `parts`, written inside a hyphenated compound: "cutting-edge" cuts nothing."""
+    exact = table.get(word, frozenset())
+    by_form = {o for form in _forms(word, parts) for o in OPPOSITE.get(form, ())}
+    return sorted(other for other in others if other in exact or _forms(other, parts) & by_form)
+
+
+def opposite_words(source: tuple[str, ...] | set[str], derived: tuple[str, ...] | set[str],
+                   parts: frozenset[str] = frozenset()) -> tuple[str, str] | None:
     """(source word, derived word) where the derived sentence says a word whose opposite the source
-    sentence says, and neither sentence says both; None when there is none. Both take lemmas."""
-    source, derived = set(source), set(derived)
-    only_source = source - derived
-    for word in sorted(derived - source):
-        for other in sorted(OPPOSITE.get(word, frozenset()) & only_source):
+    sentence says, and neither sentence says both; None when there is none. Both take lemmas, and any
+    form of a word counts as the word ("struggle" / "thriving"), but for the words of `parts`
+    (compound_parts of either sentence)."""
+    source_forms, derived_forms = all_forms(source, parts), all_forms(derived, parts)
+    only_source = {w for w in source if not _forms(w, parts) & derived_forms}
+    for word in sorted(w for w in set(derived) if not _forms(w, parts) & source_forms):
+        for other in opposed_in(word, only_source, parts=parts):
             return other, word
         for other in sorted(only_source):
             if _negated_form(word, other) or _negated_form(other, word):
                 return other, word
     return None
+
+
+_COMPOUND = re.compile(r"\b[^\W_]+(?:-[^\W_]+)+\b")
+_WORD = re.compile(r"[^\W_]+")
+
+
+@lru_cache(maxsize=8192)
+def compound_parts(text: str) -> frozenset[str]:
+    """Lower-case words that `text` uses only inside hyphenated compounds: "cutting" of "cutting-edge",
+    "closed" of "closed-door". They take no other form: a "cutting-edge" tool cuts nothing."""
+    parts = {w.lower() for compound in _COMPOUND.findall(text) for w in compound.split("-")}
+    alone = {w.lower() for w in _WORD.findall(_COMPOUND.sub(" ", text))}
+    return frozenset(parts - alone)
 
 
 def as_written(text: str, lemma: str) -> tuple[str, int, int]:
