@@ -393,6 +393,30 @@ def test_pair_judge_all_entailed_is_consistent(monkeypatch):
     assert report.consistent and report.probability == pytest.approx(0.8)
 
 
+def test_the_rules_still_decide_what_they_are_sure_of_under_a_pair_judge(monkeypatch):
+    # A pair judge that entails everything: the rules' duration conflict and the name the source never
+    # mentions still decide those two claims, as the default judge's overrides and compare's rules do
+    class AllEntailed(FakePairJudge):
+        def judge(self, items):
+            return [PairJudgement("entailment", {"entailment": 0.9}) for _ in items]
+
+    monkeypatch.setitem(judges.PAIR_JUDGES, "nli", lambda settings: AllEntailed("evidence"))
+    settings = storydiff.load_settings().with_overrides({"judge": {"backend": "nli"}})
+    report = check(SOURCE, EXAMPLE / "rewrite.txt", settings)
+    hours = _claim(report, "about two hours")
+    assert hours.label == "contradicted" and hours.reason.endswith("(the rules decide; fake-nli: entailment)")
+    assert "just over an hour" in hours.evidence.sentence
+    qatar = _claim(report, "delegation from Qatar")
+    assert qatar.label == "not in source" and qatar.reason.startswith("names “Qatar”")
+    assert _claim(report, "over 57,500 deaths").label == "supported"
+    assert not report.consistent
+    # a new name alone decides too, and the header says so rather than "90% likely consistent"
+    rubio = check(SOURCE, "Marco Rubio told reporters at a meeting of Trump's Cabinet that a 60-day ceasefire "
+                          "could be agreed this week, with ten live hostages released.", settings)
+    assert [c.label for c in rubio.claims] == ["not in source"] and not rubio.consistent
+    assert "a claim not in the source decides; the model alone: 90% likely consistent" in render_check(rubio, "markdown")
+
+
 def test_check_reads_the_order_of_events_as_compare_does():
     # Sentences of ecb-18_9ecbplus (a real report, quoted in tests/test_order.py); the derived text turns
     # the order of the chase and the arrest round.

@@ -44,7 +44,7 @@ from .nlp.language import SPACY_MODEL
 from .nlp.opposites import all_forms, as_written, compound_parts, opposed_in, word_forms, wordnet_opposites
 from .settings import Settings, load_settings
 
-STAGE_VERSION = "storydiff.check.v13"  # v2: a far-off figure or duration makes the text inconsistent;
+STAGE_VERSION = "storydiff.check.v14"  # v2: a far-off figure or duration makes the text inconsistent;
 # v3: a converted source figure establishes its amount; v4: a long derived text is judged in windows;
 # v5: any contradicted claim makes the text inconsistent, not only a far-off figure or duration; v6: so
 # does a name the source never mentions, and a claim that gives one is not in source; v7: a claim that says
@@ -54,7 +54,8 @@ STAGE_VERSION = "storydiff.check.v13"  # v2: a far-off figure or duration makes 
 # word, is contradicted ("financially thriving" when the source calls the company "struggling"); v10: so is a
 # claim that denies a word a nearby source sentence affirms, when the source never denies it; v11: the
 # opposed words also come from WordNet's adjective and adverb antonyms ("short" for "long"); v13 (v12 was a
-# trial, not shipped): a participle counts as its verb for the closed list's opposites ("thriving" / "struggle")
+# trial, not shipped): a participle counts as its verb for the closed list's opposites ("thriving" / "struggle");
+# v14: under an NLI or LLM pair judge, a claim the rules contradict, or one naming someone new, keeps that label
 
 ClaimLabel = Literal["supported", "contradicted", "not in source"]
 # Check v9 and v10 (nearby_contradictions) read the source sentences a derived claim aligns with best: three,
@@ -291,8 +292,10 @@ def check_analysed(source: ArticleAnalysis, derived: ArticleAnalysis, settings: 
     }
     by_claim = claim_verdicts(result)
     features = doc_features(result, list(range(len(derived.claims))), by_claim)
+    src_index = source_index(result.source)
+    ruled = nearby_contradictions(result, by_claim)  # with check v9-v13's conflicts: what labels the claims
     if pair_judge is not None:
-        checks = _pair_judge_claims(result, by_claim, pair_judge)
+        checks = _pair_judge_claims(result, ruled, pair_judge, src_index)
         versions["pair_judge"] = pair_judge.name
         probability = min((c.score for c in checks if c.score is not None), default=1.0)
         consistent = all(c.label == "supported" for c in checks)
@@ -300,8 +303,6 @@ def check_analysed(source: ArticleAnalysis, derived: ArticleAnalysis, settings: 
                            _overall_reason(checks, consistent), pair_judge.name, features, versions)
 
     versions["judge_model"] = model.version
-    src_index = source_index(result.source)
-    ruled = nearby_contradictions(result, by_claim)  # with check v9-v11's conflicts: what labels the claims
     checks = []
     for j, claim in enumerate(derived.claims):
         label, reason, ev, v = rule_label(result, j, ruled[claim.id])
@@ -473,8 +474,14 @@ def _overall_reason(checks: list[ClaimCheck], consistent: bool, probability: flo
     return f"{summary}; judge: {probability:.0%} likely consistent"
 
 
-def _pair_judge_claims(result: PairResult, by_claim: dict[str, list[Verdict]], pair_judge) -> list[ClaimCheck]:
-    """Per-claim decisions from an NLI or LLM pair judge; the rule verdicts still point at the evidence."""
+def _pair_judge_claims(result: PairResult, by_claim: dict[str, list[Verdict]], pair_judge, src_index) -> list[ClaimCheck]:
+    """Per-claim decisions from an NLI or LLM pair judge; the rule verdicts still point at the evidence.
+
+    The rules decide where the default judge lets them decide, as compare's rules come before its pair
+    judge: a claim they find contradicted (a figure or duration out of range, a changed quote, an opposite
+    or denied word) stays contradicted, and one the judge finds supported that names someone the source
+    never mentions is not in source. NLI models read figures and hedges poorly ("just over an hour" /
+    "about two hours"), and these rules are what the training side found precise (docs/evaluation.md)."""
     items, evidences = [], []
     for j, claim in enumerate(result.derived.claims):
         premise, ev = _premise(result, j, pair_judge.premise_scope, by_claim[claim.id])
@@ -489,6 +496,13 @@ def _pair_judge_claims(result: PairResult, by_claim: dict[str, list[Verdict]], p
         score = probs.get("entailment", 1.0 if judgement.label == "entailment" else 0.0)
         reason = judgement.reason or f"{pair_judge.name}: {judgement.label} ({score:.0%} entailment)"
         rule = next(iter(sorted(by_claim[claim.id], key=lambda v: v.label != "conflict")), None)
+        ruled, rule_reason, rule_ev, rule_v = rule_label(result, j, by_claim[claim.id])
+        if ruled == "contradicted":
+            label, ev, rule = ruled, rule_ev, rule_v
+            reason = rule_reason + ("" if judgement.label == "contradiction"
+                                    else f" (the rules decide; {pair_judge.name}: {judgement.label})")
+        elif label == "supported" and (names := _new_names(src_index, claim.text, claim.entities)):
+            label, reason = "not in source", f"names {_quoted(names)}, which the source never mentions; {reason}"
         checks.append(ClaimCheck(claim, label, reason, ev, round(float(score), 4), rule))
     return checks
 

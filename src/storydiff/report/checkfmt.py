@@ -61,10 +61,14 @@ def _order(report):
 
 
 def _score_note(report) -> str:
-    """"74% likely consistent", saying so when a contradicted claim overrules a score above the threshold."""
+    """"74% likely consistent", saying so when a contradicted claim, or one naming someone the source never
+    mentions, overrules a score above the threshold."""
     note = f"{report.probability:.0%} likely consistent"
-    if not report.consistent and report.probability >= report.threshold and report.by_label("contradicted"):
-        return f"a contradicted claim decides; the model alone: {note}"
+    if not report.consistent and report.probability >= report.threshold:
+        if report.by_label("contradicted"):
+            return f"a contradicted claim decides; the model alone: {note}"
+        if report.by_label("not in source"):
+            return f"a claim not in the source decides; the model alone: {note}"
     return note
 
 
