@@ -496,9 +496,9 @@ def _pair_judge_claims(result: PairResult, by_claim: dict[str, list[Verdict]], p
         score = probs.get("entailment", 1.0 if judgement.label == "entailment" else 0.0)
         reason = judgement.reason or f"{pair_judge.name}: {judgement.label} ({score:.0%} entailment)"
         rule = next(iter(sorted(by_claim[claim.id], key=lambda v: v.label != "conflict")), None)
-        ruled, rule_reason, rule_ev, rule_v = rule_label(result, j, by_claim[claim.id])
-        if ruled == "contradicted":
-            label, ev, rule = ruled, rule_ev, rule_v
+        rules_say, rule_reason, rule_ev, rule_v = rule_label(result, j, by_claim[claim.id])
+        if rules_say == "contradicted":
+            label, ev, rule = rules_say, rule_ev, rule_v
             reason = rule_reason + ("" if judgement.label == "contradiction"
                                     else f" (the rules decide; {pair_judge.name}: {judgement.label})")
         elif label == "supported" and (names := _new_names(src_index, claim.text, claim.entities)):
