@@ -382,26 +382,31 @@ def test_pair_judge_decides_each_claim(monkeypatch, scope):
         assert "just over an hour" in premise and len(premise) < len(source_text) / 4
 
 
-def test_pair_judge_all_entailed_is_consistent(monkeypatch):
-    class AllEntailed(FakePairJudge):
-        def judge(self, items):
-            return [PairJudgement("entailment", {"entailment": 0.8}) for _ in items]
+class AllEntailed(FakePairJudge):
+    """Entails every claim with one probability."""
 
-    monkeypatch.setitem(judges.PAIR_JUDGES, "nli", lambda settings: AllEntailed("evidence"))
-    settings = storydiff.load_settings().with_overrides({"judge": {"backend": "nli"}})
-    report = check(SOURCE, COPY, settings)
+    def __init__(self, probability):
+        super().__init__("evidence")
+        self.probability = probability
+
+    def judge(self, items):
+        return [PairJudgement("entailment", {"entailment": self.probability}) for _ in items]
+
+
+def _nli_settings(monkeypatch, pair_judge):
+    monkeypatch.setitem(judges.PAIR_JUDGES, "nli", lambda settings: pair_judge)
+    return storydiff.load_settings().with_overrides({"judge": {"backend": "nli"}})
+
+
+def test_pair_judge_all_entailed_is_consistent(monkeypatch):
+    report = check(SOURCE, COPY, _nli_settings(monkeypatch, AllEntailed(0.8)))
     assert report.consistent and report.probability == pytest.approx(0.8)
 
 
 def test_the_rules_still_decide_what_they_are_sure_of_under_a_pair_judge(monkeypatch):
     # A pair judge that entails everything: the rules' duration conflict and the name the source never
     # mentions still decide those two claims, as the default judge's overrides and compare's rules do
-    class AllEntailed(FakePairJudge):
-        def judge(self, items):
-            return [PairJudgement("entailment", {"entailment": 0.9}) for _ in items]
-
-    monkeypatch.setitem(judges.PAIR_JUDGES, "nli", lambda settings: AllEntailed("evidence"))
-    settings = storydiff.load_settings().with_overrides({"judge": {"backend": "nli"}})
+    settings = _nli_settings(monkeypatch, AllEntailed(0.9))
     report = check(SOURCE, EXAMPLE / "rewrite.txt", settings)
     hours = _claim(report, "about two hours")
     assert hours.label == "contradicted" and hours.reason.endswith("(the rules decide; fake-nli: entailment)")
