@@ -164,6 +164,42 @@ def test_a_name_the_source_never_mentions_is_not_in_source_and_decides():
     assert faithful.consistent and [c.label for c in faithful.claims] == ["supported"]
 
 
+# The source's sentence on the issues left (line 10 of aljazeera.txt), as a summary would put it, with or
+# without a figure it never gives (an inserted detail, or a year changed).
+ISSUES = "Witkoff said the issues keeping Israel and Hamas from agreeing had dropped to one from four."
+
+
+@pytest.mark.parametrize("derived, figure", [
+    (ISSUES.replace("had dropped", "had dropped in 21 days of talks"), "“21”"),
+    (ISSUES.replace("Witkoff said", "Witkoff said in 2019"), "“2019”"),
+])
+def test_a_figure_the_source_never_gives_is_not_in_source_and_decides(derived, figure):
+    report = check(SOURCE.read_text(encoding="utf-8"), derived)
+    [claim] = report.claims
+    # the figure rules may already call it reported only in the derived text ("in 21 days")
+    assert claim.label == "not in source" and figure.strip("“”") in claim.reason
+    assert not report.consistent
+    assert report.reason.startswith(f"inconsistent: the derived text gives {figure}, which the source never gives")
+    assert check(SOURCE.read_text(encoding="utf-8"), ISSUES).consistent
+
+
+@pytest.mark.parametrize("derived", [
+    # the source writes "Ten live hostages" and "a 60-day ceasefire": the same values in other forms
+    "Witkoff said 10 live hostages would be released under a 60 day ceasefire.",
+    # one digit is left to the model: "five" and "5" are too often the same
+    ISSUES.replace("one from four", "one from 5"),
+])
+def test_a_figure_the_source_gives_in_another_form_is_no_new_figure(derived):
+    from storydiff.consistency import claim_verdicts, figures_not_in_source, judge_derived
+    from storydiff.settings import load_settings
+
+    settings = load_settings()
+    embedder = get_embedder(settings)
+    result = judge_derived(analyse(make_article(SOURCE.read_text(encoding="utf-8"), "s"), embedder),
+                           analyse(make_article(derived, "d"), embedder), settings, embedder)
+    assert figures_not_in_source(result, claim_verdicts(result)) == {}
+
+
 @pytest.mark.parametrize("country", ["U.S.", "American"])
 def test_a_country_named_in_another_form_is_no_new_name(country):
     # The source's first sentence says "United States President Donald Trump" and later "the US"; the
