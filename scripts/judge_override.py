@@ -34,7 +34,7 @@ import train_judge as tj
 NEW_NAME = "a new name"  # a pseudo-kind: the derived text names someone or something the source never does
 OPPOSED = "opposed word"  # a pseudo-kind: check v9's word whose opposite a nearby source sentence says
 DENIED = "denied word"  # a pseudo-kind: check v10's denial of a word a nearby source sentence affirms
-NEW_FIGURE = "a new figure"  # a pseudo-kind: check v15's figure of two digits or more the source never gives
+NEW_FIGURE = "a new figure"  # a pseudo-kind: check v15's figure (two digits or more) or date the source never gives
 ALL_KINDS = ("figure", "duration", "time", "quote_wording", "attribution", "negation", "other")
 
 # (name, clauses): the rule fires on a row when any clause does, a clause being (conflict kinds,
@@ -60,16 +60,16 @@ RULES = [
     ("any conflict, a new name or an opposed word", (((*ALL_KINDS, NEW_NAME, OPPOSED), 0.0),)),
     # check v10: also a denial of a word a nearby source sentence affirms and the source never denies
     ("any conflict, a new name, an opposed or a denied word", (((*ALL_KINDS, NEW_NAME, OPPOSED, DENIED), 0.0),)),
-    # check v15: also a figure of two digits or more that the source never gives, in any form
-    ("... or a new figure", (((*ALL_KINDS, NEW_NAME, OPPOSED, DENIED, NEW_FIGURE), 0.0),)),
+    # check v15: also a figure of two digits or more, or a day or month, that the source never gives
+    ("... or a new figure or date", (((*ALL_KINDS, NEW_NAME, OPPOSED, DENIED, NEW_FIGURE), 0.0),)),
 ]
 
 
 def compute_conflicts(examples, cache_dir: Path, read_dirs: list[Path]) -> list[list[dict]]:
     """Per row: the conflicts naming a derived claim ({kind, severity}), as check_analysed sees them; check
-    v9's opposed words and v10's denied words as the kinds OPPOSED and DENIED, and v15's figures the source
-    never gives as NEW_FIGURE."""
-    from storydiff.consistency import claim_verdicts, figures_not_in_source, nearby_contradictions
+    v9's opposed words and v10's denied words as the kinds OPPOSED and DENIED, and v15's figures and dates
+    the source never gives as NEW_FIGURE."""
+    from storydiff.consistency import claim_verdicts, nearby_contradictions, specifics_not_in_source
 
     def conflicts(result) -> list[dict]:
         by_claim = claim_verdicts(result)
@@ -78,7 +78,7 @@ def compute_conflicts(examples, cache_dir: Path, read_dirs: list[Path]) -> list[
                 if v.label == "conflict"}
         found = [{"kind": v.conflict_kind if key in rules else OPPOSED if v.conflict_kind == "other" else DENIED,
                   "severity": v.severity} for key, v in seen.items()]
-        return found + [{"kind": NEW_FIGURE, "severity": None} for _ in figures_not_in_source(result, by_claim)]
+        return found + [{"kind": NEW_FIGURE, "severity": None} for _ in specifics_not_in_source(result, by_claim)]
 
     return tj.cached_per_row(examples, cache_dir, read_dirs, "conflicts", conflicts)
 

@@ -57,8 +57,8 @@ STAGE_VERSION = "storydiff.check.v15"  # v2: a far-off figure or duration makes 
 # opposed words also come from WordNet's adjective and adverb antonyms ("short" for "long"); v13 (v12 was a
 # trial, not shipped): a participle counts as its verb for the closed list's opposites ("thriving" / "struggle");
 # v14: under an NLI or LLM pair judge, a claim the rules contradict, or one naming someone new, keeps that label;
-# v15: so does a figure of two digits or more that the source never gives ("2024" where it says 2023), which makes
-# the text inconsistent as a new name does
+# v15: so does a figure of two digits or more, or a day or month, that the source never gives ("2024" where it
+# says 2023), which makes the text inconsistent as a new name does
 
 ClaimLabel = Literal["supported", "contradicted", "not in source"]
 # Check v9 and v10 (nearby_contradictions) read the source sentences a derived claim aligns with best: three,
@@ -297,9 +297,9 @@ def check_analysed(source: ArticleAnalysis, derived: ArticleAnalysis, settings: 
     features = doc_features(result, list(range(len(derived.claims))), by_claim)
     src_index = source_index(result.source)
     ruled = nearby_contradictions(result, by_claim)  # with check v9-v13's conflicts: what labels the claims
-    new_figures = figures_not_in_source(result, by_claim)
+    new_specifics = specifics_not_in_source(result, by_claim)
     if pair_judge is not None:
-        checks = _pair_judge_claims(result, ruled, pair_judge, src_index, new_figures)
+        checks = _pair_judge_claims(result, ruled, pair_judge, src_index, new_specifics)
         versions["pair_judge"] = pair_judge.name
         probability = min((c.score for c in checks if c.score is not None), default=1.0)
         consistent = all(c.label == "supported" for c in checks)
@@ -322,8 +322,8 @@ def check_analysed(source: ArticleAnalysis, derived: ArticleAnalysis, settings: 
         names = _new_names(src_index, claim.text, claim.entities)
         if names and label == "supported":
             label, reason = "not in source", f"names {_quoted(names)}, which the source never mentions; {reason}"
-        elif label == "supported" and new_figures.get(claim.id):
-            label, reason = "not in source", f"gives {_quoted(new_figures[claim.id])}, which the source never gives; {reason}"
+        elif label == "supported" and new_specifics.get(claim.id):
+            label, reason = "not in source", f"gives {_quoted(new_specifics[claim.id])}, which the source never gives; {reason}"
         checks.append(ClaimCheck(claim, label, reason, ev, None if score is None else round(score, 4), v))
     # Rounded once, so the header and the reason line print the same percentage.
     probability = round(min(model.probability(doc_features(result, window, by_claim))
@@ -331,8 +331,8 @@ def check_analysed(source: ArticleAnalysis, derived: ArticleAnalysis, settings: 
     decisive = decisive_conflict(checks, ruled)
     new_names = _new_names(src_index, derived.article.text,
                            [e for c in derived.claims for e in c.entities])
-    figures = [f for c in derived.claims for f in new_figures.get(c.id, [])]
-    consistent = probability >= model.threshold and decisive is None and not new_names and not figures
+    specifics = [f for c in derived.claims for f in new_specifics.get(c.id, [])]
+    consistent = probability >= model.threshold and decisive is None and not new_names and not specifics
     reason = _overall_reason(checks, consistent, probability)
     if decisive is not None:
         reason = _decisive_reason(decisive, probability >= model.threshold, reason)
@@ -340,9 +340,9 @@ def check_analysed(source: ArticleAnalysis, derived: ArticleAnalysis, settings: 
         overruled = ", overruled by the new name" if probability >= model.threshold else ""
         reason = f"inconsistent: the derived text names {_quoted(new_names)}, which the source never mentions; " \
                  f"{reason}{overruled}"
-    elif figures:
-        overruled = ", overruled by the new figure" if probability >= model.threshold else ""
-        reason = f"inconsistent: the derived text gives {_quoted(figures)}, which the source never gives; " \
+    elif specifics:
+        overruled = ", overruled by the new detail" if probability >= model.threshold else ""
+        reason = f"inconsistent: the derived text gives {_quoted(specifics)}, which the source never gives; " \
                  f"{reason}{overruled}"
     return CheckReport(source.article, derived.article, tuple(checks), consistent, round(probability, 4),
                        model.threshold, reason, "rules+logreg", features, versions)
@@ -440,18 +440,24 @@ def _new_names(src, text: str, entities) -> list[str]:
 
 
 _DIGITS = re.compile(r"\d[\d,.]*\d|\d")
+# Days and months, in any case (XSum's summaries are lower-cased); "May" is left out, as it is also the verb,
+# and "March" counts only capitalised
+_CALENDAR = re.compile(r"\b(?:(?i:monday|tuesday|wednesday|thursday|friday|saturday|sunday|january|february|april|"
+                       r"june|july|august|september|october|november|december)|March)\b")
 
 
-def figures_not_in_source(result: PairResult, by_claim: dict[str, list[Verdict]]) -> dict[str, list[str]]:
-    """Per derived claim, the figures written in two digits or more ("2024", "19.3", "1,200") whose value the
-    source gives nowhere, in digits or in words ("twenty-five"), and that no agreeing or compatible figure
-    verdict pairs with a source figure ("over 57,500" against "at least 57,575" stays supported). Check
-    v15: one makes the text inconsistent, as a new name does. Chosen on the training side
-    (scripts/judge_override.py, docs/evaluation.md); one-digit figures were left out, since summaries
-    write "5" for a source's "five" and "$5bn" for "$5.1bn" more often than they change them."""
+def specifics_not_in_source(result: PairResult, by_claim: dict[str, list[Verdict]]) -> dict[str, list[str]]:
+    """Per derived claim, what it pins down that the source never gives (check v15): figures written in two
+    digits or more ("2024", "19.3", "1,200") whose value the source gives nowhere, in digits or in words
+    ("twenty-five"), and that no agreeing or compatible figure verdict pairs with a source figure ("over
+    57,500" against "at least 57,575" stays supported); and days or months the source never names. One
+    makes the text inconsistent, as a new name does. Chosen on the training side (scripts/judge_override.py,
+    docs/evaluation.md); one-digit figures were left out, since summaries write "5" for a source's "five"
+    and "$5bn" for "$5.1bn" more often than they change them."""
     source = result.source
     values = {q.value for c in source.claims for q in c.quantities}
     values |= {v for v in map(_figure_value, _DIGITS.findall(source.article.text)) if v is not None}
+    lower = source.article.text.lower()
     out = {}
     for claim in result.derived.claims:
         paired = " ".join(v.detail["right"].get("text", "") for v in by_claim.get(claim.id, [])
@@ -462,6 +468,7 @@ def figures_not_in_source(result: PairResult, by_claim: dict[str, list[Verdict]]
             if value is None or sum(ch.isdigit() for ch in written) < 2 or value in values or written in paired:
                 continue
             found.append(written.rstrip(".,"))
+        found += [name for name in _CALENDAR.findall(claim.text) if name.lower() not in lower]
         if found:
             out[claim.id] = list(dict.fromkeys(found))
     return out
@@ -522,13 +529,13 @@ def _overall_reason(checks: list[ClaimCheck], consistent: bool, probability: flo
 
 
 def _pair_judge_claims(result: PairResult, by_claim: dict[str, list[Verdict]], pair_judge, src_index,
-                       new_figures: dict[str, list[str]]) -> list[ClaimCheck]:
+                       new_specifics: dict[str, list[str]]) -> list[ClaimCheck]:
     """Per-claim decisions from an NLI or LLM pair judge; the rule verdicts still point at the evidence.
 
     The rules decide where the default judge lets them decide, as compare's rules come before its pair
     judge: a claim they find contradicted (a figure or duration out of range, a changed quote, an opposite
     or denied word) stays contradicted, and one the judge finds supported that names someone the source
-    never mentions, or gives a figure it never gives, is not in source. NLI models read figures and hedges poorly ("just over an hour" /
+    never mentions, or gives a figure or date it never gives, is not in source. NLI models read figures and hedges poorly ("just over an hour" /
     "about two hours"), and these rules are what the training side found precise (docs/evaluation.md)."""
     items, evidences = [], []
     for j, claim in enumerate(result.derived.claims):
@@ -551,8 +558,8 @@ def _pair_judge_claims(result: PairResult, by_claim: dict[str, list[Verdict]], p
                                     else f" (the rules decide; {pair_judge.name}: {judgement.label})")
         elif label == "supported" and (names := _new_names(src_index, claim.text, claim.entities)):
             label, reason = "not in source", f"names {_quoted(names)}, which the source never mentions; {reason}"
-        elif label == "supported" and new_figures.get(claim.id):
-            label, reason = "not in source", f"gives {_quoted(new_figures[claim.id])}, which the source never gives; {reason}"
+        elif label == "supported" and new_specifics.get(claim.id):
+            label, reason = "not in source", f"gives {_quoted(new_specifics[claim.id])}, which the source never gives; {reason}"
         checks.append(ClaimCheck(claim, label, reason, ev, round(float(score), 4), rule))
     return checks
 
