@@ -146,8 +146,9 @@ def check(source, derived, fmt, output, settings_path, color, width):
     Each claim of DERIVED is marked supported, contradicted or not in
     source, with the source sentence that decides it and a reason; then an
     overall verdict, consistent or inconsistent, with the judge's
-    probability that it is consistent. A contradicted claim, or a name the
-    source never mentions, makes it inconsistent whatever that probability.
+    probability that it is consistent. A contradicted claim, a name the
+    source never mentions, or a figure (two digits or more), day or month
+    that it never gives, makes it inconsistent whatever that probability.
     A claim is contradicted when the source sentence it matches gives
     another figure, time, quotation, speaker or name, or says the opposite;
     or when it uses a word the source never uses whose opposite a source
