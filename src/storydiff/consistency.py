@@ -319,11 +319,8 @@ def check_analysed(source: ArticleAnalysis, derived: ArticleAnalysis, settings: 
                       else f"{related}, but the judge finds it unsupported ({score:.0%} likely supported)")
             ev = _closest_evidence(result, j)
             v = next(iter(by_claim[claim.id]), None)
-        names = _new_names(src_index, claim.text, claim.entities)
-        if names and label == "supported":
-            label, reason = "not in source", f"names {_quoted(names)}, which the source never mentions; {reason}"
-        elif label == "supported" and new_specifics.get(claim.id):
-            label, reason = "not in source", f"gives {_quoted(new_specifics[claim.id])}, which the source never gives; {reason}"
+        if label == "supported":
+            label, reason = _new_detail_label(src_index, claim, new_specifics, reason)
         checks.append(ClaimCheck(claim, label, reason, ev, None if score is None else round(score, 4), v))
     # Rounded once, so the header and the reason line print the same percentage.
     probability = round(min(model.probability(doc_features(result, window, by_claim))
@@ -394,11 +391,12 @@ def _opposed_word(claim: Claim, near: list[Claim], used: set[str]):
     # what each nearby sentence may oppose with: its words, less the negated ones and those of its names
     candidates = [{w for w in set(src.lemmas) - set(src.negated_lemmas) - _name_words(src)
                    if not word_forms(w) & excluded} for src in near]
+    parts = [compound_parts(claim.text) | compound_parts(src.text) for src in near]  # "cutting-edge" cuts nothing
     for word in claim.lemmas:
         if word_forms(word) & skipped:
             continue
-        for k, (src, theirs) in enumerate(zip(near, candidates)):
-            if found := opposed_in(word, theirs, opposites, compound_parts(claim.text) | compound_parts(src.text)):
+        for k, (theirs, compounds) in enumerate(zip(candidates, parts)):
+            if found := opposed_in(word, theirs, opposites, compounds):
                 return (k, found[0], word, "other",
                         "says “{ours}” where the source says “{theirs}”, and the source never says “{ours}”")
     return None
@@ -482,6 +480,17 @@ def _figure_value(written: str) -> float | None:
         return None
 
 
+def _new_detail_label(src_index, claim: Claim, new_specifics: dict[str, list[str]],
+                      reason: str) -> tuple[ClaimLabel, str]:
+    """A supported claim's label and reason, made "not in source" where it names someone the source never
+    mentions (check v6) or gives a figure or date it never gives (check v15)."""
+    if names := _new_names(src_index, claim.text, claim.entities):
+        return "not in source", f"names {_quoted(names)}, which the source never mentions; {reason}"
+    if specifics := new_specifics.get(claim.id):
+        return "not in source", f"gives {_quoted(specifics)}, which the source never gives; {reason}"
+    return "supported", reason
+
+
 def _quoted(names: list[str], most: int = 3) -> str:
     shown = ", ".join(f"“{n}”" for n in names[:most])
     return shown + (f" and {len(names) - most} more" if len(names) > most else "")
@@ -535,8 +544,9 @@ def _pair_judge_claims(result: PairResult, by_claim: dict[str, list[Verdict]], p
     The rules decide where the default judge lets them decide, as compare's rules come before its pair
     judge: a claim they find contradicted (a figure or duration out of range, a changed quote, an opposite
     or denied word) stays contradicted, and one the judge finds supported that names someone the source
-    never mentions, or gives a figure or date it never gives, is not in source. NLI models read figures and hedges poorly ("just over an hour" /
-    "about two hours"), and these rules are what the training side found precise (docs/evaluation.md)."""
+    never mentions, or gives a figure or date it never gives, is not in source. NLI models read figures and
+    hedges poorly ("just over an hour" / "about two hours"), and these rules are what the training side
+    found precise (docs/evaluation.md)."""
     items, evidences = [], []
     for j, claim in enumerate(result.derived.claims):
         premise, ev = _premise(result, j, pair_judge.premise_scope, by_claim[claim.id])
@@ -556,10 +566,8 @@ def _pair_judge_claims(result: PairResult, by_claim: dict[str, list[Verdict]], p
             label, ev, rule = rules_say, rule_ev, rule_v
             reason = rule_reason + ("" if judgement.label == "contradiction"
                                     else f" (the rules decide; {pair_judge.name}: {judgement.label})")
-        elif label == "supported" and (names := _new_names(src_index, claim.text, claim.entities)):
-            label, reason = "not in source", f"names {_quoted(names)}, which the source never mentions; {reason}"
-        elif label == "supported" and new_specifics.get(claim.id):
-            label, reason = "not in source", f"gives {_quoted(new_specifics[claim.id])}, which the source never gives; {reason}"
+        elif label == "supported":
+            label, reason = _new_detail_label(src_index, claim, new_specifics, reason)
         checks.append(ClaimCheck(claim, label, reason, ev, round(float(score), 4), rule))
     return checks
 
