@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import warnings
 
+
 def held_greedy_parse():
     """`_held_parse.greedy_parse`, or None where it cannot be used here."""
     try:

@@ -61,8 +61,8 @@ def _order(report):
 
 
 def _score_note(report) -> str:
-    """"74% likely consistent", saying so when a contradicted claim, or one naming someone the source never
-    mentions, overrules a score above the threshold."""
+    """"74% likely consistent", saying so when a contradicted claim, or one not in the source (a new name,
+    figure or date), overrules a score above the threshold."""
     note = f"{report.probability:.0%} likely consistent"
     if not report.consistent and report.probability >= report.threshold:
         if report.by_label("contradicted"):
